@@ -1,0 +1,123 @@
+"""The `hypsearch` command: solve a task file, list domains, and (via sub-modules) batch and report.
+
+Answers go to stdout, progress and statistics to stderr; bad input gets a located
+message, never a Python traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from hypsearch.errors import HypsearchError, InputSyntaxError, InvalidTaskError, UnsupportedError
+from hypsearch.settings import PROFILES, Settings
+
+EXIT_UNSUPPORTED = 3
+EXIT_BAD_INPUT = 2
+
+Command = Callable[[argparse.Namespace], int]
+_extra_commands: list[Callable[[argparse._SubParsersAction], None]] = []
+
+
+def extra_command(register: Callable[[argparse._SubParsersAction], None]) -> Callable[[argparse._SubParsersAction], None]:
+    """Decorator for modules that add a sub-command (batch, report, show, domain …)."""
+    _extra_commands.append(register)
+    return register
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {"proposer": args.proposer}
+    if args.timeout is not None:
+        overrides["time_limit"] = args.timeout
+    if getattr(args, "llm_config", None):
+        overrides["llm_config"] = args.llm_config
+    return Settings.profile(args.profile, **overrides)
+
+
+def cmd_solve(args: argparse.Namespace) -> int:
+    """Solve every task in FILE and print each answer in the file format's own form."""
+    from hypsearch.engine import solve
+    from hypsearch.formats import detect_format
+
+    path = Path(args.file)
+    if not path.exists():
+        print(f"hypsearch: {path}: no such file", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    fmt = detect_format(path)
+    settings = _settings(args)
+    try:
+        tasks = fmt.load(path)
+    except UnsupportedError as exc:
+        if args.json:
+            print(json.dumps({"task": path.stem, "status": "unsupported", "stop_reason": str(exc), "answer": None,
+                              "seconds": 0.0, "size": None}))
+        else:
+            print("unsupported")
+        print(f"hypsearch: {exc}", file=sys.stderr)
+        return EXIT_UNSUPPORTED
+    code = 0
+    for task in tasks:
+        result = solve(task, settings)
+        answer = fmt.render(task, result)
+        if args.json:
+            record = result.to_json()
+            record["answer"] = answer if result.status.value in ("solved", "infeasible") else None
+            print(json.dumps(record))
+        else:
+            print(answer)
+        print(f"hypsearch: {task.id}: {result.status.value} ({result.stop_reason}) in {result.seconds:.2f} s; "
+              f"{result.stats.get('distinct', 0)} distinct programs", file=sys.stderr)
+        code = max(code, fmt.exit_code(result))
+    return code
+
+
+def cmd_domains(args: argparse.Namespace) -> int:
+    """List installed domains with their primitive counts."""
+    from hypsearch.registry import available_domains
+
+    for name, domain in sorted(available_domains().items()):
+        print(f"{name:12} {len(domain.primitives):3} primitives  {domain.description}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hypsearch", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    solve_p = sub.add_parser("solve", help="solve a task file (SyGuS .sl, ARC .json, …)")
+    solve_p.add_argument("file")
+    solve_p.add_argument("--timeout", type=float, default=None, help="seconds per task (default: the profile's)")
+    solve_p.add_argument("--profile", choices=sorted(PROFILES), default="default")
+    solve_p.add_argument("--proposer", choices=("symbolic", "llm", "hybrid"), default="symbolic")
+    solve_p.add_argument("--llm-config", default=None, help="TOML file with an [llm] section")
+    solve_p.add_argument("--json", action="store_true", help="print one JSON object per task")
+    solve_p.set_defaults(run=cmd_solve)
+    dom_p = sub.add_parser("domains", help="list installed domains")
+    dom_p.set_defaults(run=cmd_domains)
+    for register in _extra_commands:
+        register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except InputSyntaxError as exc:
+        print(f"hypsearch: syntax error: {exc.render()}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except InvalidTaskError as exc:
+        print(f"hypsearch: invalid task: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except UnsupportedError as exc:
+        print(f"hypsearch: unsupported: {exc}", file=sys.stderr)
+        return EXIT_UNSUPPORTED
+    except HypsearchError as exc:
+        print(f"hypsearch: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,273 @@
+"""Bottom-up enumeration by cost with observational equivalence (EUSolver/Probe style).
+
+Programs are built cheapest first from a search grammar.  Each program is run on all
+examples at once; a program whose vector of outputs was already produced by a cheaper
+program of the same nonterminal is dropped, so the bank holds one representative per
+behaviour.  The enumerator knows nothing of any concrete domain: it calls primitives'
+Python semantics through the domain.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from itertools import product
+from typing import Any, Callable, Iterator, Sequence
+
+from hypsearch.domain import Domain
+from hypsearch.program import App, Term
+from hypsearch.search_grammar import Production, SearchGrammar
+
+
+@dataclass
+class Bank:
+    """One representative program per observed behaviour, per nonterminal and cost."""
+
+    values: dict[str, dict[int, list[tuple[Any, ...]]]] = field(default_factory=dict)
+    terms: dict[str, dict[int, list[Term]]] = field(default_factory=dict)
+    seen: dict[str, set[tuple[Any, ...]]] = field(default_factory=dict)
+
+    def level(self, nt: str, cost: int) -> tuple[list[tuple[Any, ...]], list[Term]]:
+        return self.values[nt].get(cost, []), self.terms[nt].get(cost, [])
+
+
+@dataclass(frozen=True)
+class EnumerationStats:
+    """What one enumeration did: how many behaviours it kept, up to which cost, how fast."""
+
+    distinct: int
+    evaluated: int
+    max_cost: int
+    seconds: float
+    exhausted: bool
+
+    @property
+    def distinct_per_second(self) -> float:
+        return self.distinct / self.seconds if self.seconds > 0 else 0.0
+
+
+def _compositions(total: int, parts: int) -> Iterator[tuple[int, ...]]:
+    """Ordered ways to write `total` as `parts` positive integers."""
+    if parts == 1:
+        if total >= 1:
+            yield (total,)
+        return
+    for first in range(1, total - parts + 2):
+        for rest in _compositions(total - first, parts - 1):
+            yield (first, *rest)
+
+
+class Enumerator:
+    """Enumerate the programs of a search grammar over fixed example inputs, cheapest first.
+
+    `on_level` is called after each cost level with the enumerator, so callers (e.g. the
+    unifier) can look at the bank as it grows.  Iterating yields start-symbol programs
+    whose outputs equal `target` (all examples right), cheapest first.
+    """
+
+    def __init__(self, domain: Domain, grammar: SearchGrammar, envs: Sequence[dict[str, Any]],
+                 target: tuple[Any, ...] | None, *, deadline: float, max_cost: int = 40,
+                 max_value_size: int = 1000, max_bank: int = 3_000_000) -> None:
+        self.domain = domain
+        self.grammar = grammar
+        self.envs = list(envs)
+        self.target = target
+        self.deadline = deadline
+        self.max_cost = max_cost
+        self.max_value_size = max_value_size
+        self.max_bank = max_bank
+        self.bank = Bank()
+        self.types = dict(grammar.nonterminals)
+        for nt in self.types:
+            self.bank.values[nt] = {}
+            self.bank.terms[nt] = {}
+            self.bank.seen[nt] = set()
+        self.units = self._unit_closure()
+        self.distinct = 0
+        self.evaluated = 0
+        self.cost = 0
+        self.exhausted = False
+        self.timed_out = False
+        self.listeners: list[Callable[[str, Term, tuple[Any, ...]], None]] = []
+        self._size = {t: vt.size for t, vt in domain.types.items() if vt.size is not None}
+
+    # -- grammar helpers --------------------------------------------------------
+    def _unit_closure(self) -> dict[str, tuple[str, ...]]:
+        """For each nonterminal B, the nonterminals A with A =>* B by unit productions (B included)."""
+        up: dict[str, set[str]] = {nt: {nt} for nt in self.types}
+        changed = True
+        while changed:
+            changed = False
+            for p in self.grammar.productions:
+                if p.op is None and p.leaf is None:
+                    a, b = p.nonterminal, p.args[0]
+                    for nt, parents in up.items():
+                        if b in parents and a not in parents:
+                            parents.add(a)
+                            changed = True
+        return {nt: tuple(sorted(parents)) for nt, parents in up.items()}
+
+    # -- banking ------------------------------------------------------------------
+    def _add(self, nt: str, cost: int, term: Term, values: tuple[Any, ...]) -> bool:
+        """Bank a program in `nt` and every nonterminal that reaches `nt` by unit productions."""
+        added = False
+        for owner in self.units[nt]:
+            seen = self.bank.seen[owner]
+            if values in seen:
+                continue
+            seen.add(values)
+            self.bank.values[owner].setdefault(cost, []).append(values)
+            self.bank.terms[owner].setdefault(cost, []).append(term)
+            added = True
+            for listener in self.listeners:
+                listener(owner, term, values)
+        if added:
+            self.distinct += 1
+        return added
+
+    def _too_big(self, typ: str, values: tuple[Any, ...]) -> bool:
+        measure = self._size.get(typ)
+        return measure is not None and max(map(measure, values), default=0) > self.max_value_size
+
+    # -- the search ---------------------------------------------------------------
+    def __iter__(self) -> Iterator[Term]:
+        """Programs of the start symbol that fit every example, cheapest first."""
+        for event, term in self.events():
+            if event == "solution":
+                yield term
+
+    def events(self) -> Iterator[tuple[str, Term | None]]:
+        """("solution", term) for each fitting program and ("level", None) after each cost level."""
+        start_owners = {self.grammar.start}
+        apps = [p for p in self.grammar.productions if p.op is not None]
+        widest = max((len(p.args) for p in apps), default=1)
+        dearest = max((p.cost for p in self.grammar.productions), default=1)
+        last_nonempty = 0
+        for level_cost in range(1, self.max_cost + 1):
+            self.cost = level_cost
+            before = self.distinct
+            for term in self._level(level_cost, start_owners):
+                yield "solution", term
+            if self.timed_out or self.distinct >= self.max_bank:
+                return
+            yield "level", None
+            if self.distinct > before:
+                last_nonempty = level_cost
+            elif level_cost >= widest * last_nonempty + dearest:
+                # every program of a higher cost needs a part costing more than the last
+                # level that produced anything new: the space is finished
+                self.exhausted = True
+                return
+
+    def _level(self, cost: int, start_owners: set[str]) -> Iterator[Term]:
+        domain = self.domain
+        target = self.target
+        for p in self.grammar.productions:
+            if time.monotonic() > self.deadline:
+                self.timed_out = True
+                return
+            if p.leaf is not None:
+                if p.cost == cost:
+                    values = self._leaf_values(p)
+                    if values is not None and self._add(p.nonterminal, cost, p.leaf, values):
+                        if values == target and any(o in start_owners for o in self.units[p.nonterminal]):
+                            yield p.leaf
+                continue
+            if p.op is None:
+                continue  # unit productions are handled by banking
+            rest = cost - p.cost
+            if rest < len(p.args):
+                continue
+            prim = domain.primitive(p.op)
+            if prim is None:
+                continue
+            yield from self._apply(p, prim.impl, prim.commutative, rest, cost, start_owners)
+
+    def _leaf_values(self, p: Production) -> tuple[Any, ...] | None:
+        from hypsearch.program import Const, Var
+
+        leaf = p.leaf
+        if isinstance(leaf, Var):
+            return tuple(env[leaf.name] for env in self.envs)
+        if isinstance(leaf, Const):
+            return tuple(leaf.value for _ in self.envs)
+        return None
+
+    def _apply(self, p: Production, fn: Callable[..., Any], commutative: bool, rest: int, cost: int,
+               start_owners: set[str]) -> Iterator[Term]:
+        nt, op, typ = p.nonterminal, p.op, self.types[p.nonterminal]
+        target = self.target
+        is_start = any(o in start_owners for o in self.units[nt])
+        symmetric = commutative and len(p.args) == 2 and p.args[0] == p.args[1]
+        check_every = 2048
+        counter = 0
+        for split in _compositions(rest, len(p.args)):
+            if symmetric and split[0] > split[1]:
+                continue
+            levels = [self.bank.level(a, c) for a, c in zip(p.args, split)]
+            if any(not vals for vals, _ in levels):
+                continue
+            if len(p.args) == 1:
+                (vals0, terms0), = levels
+                pairs: Any = ((terms0[i], (vals0[i],)) for i in range(len(vals0)))
+                for t0, (v0,) in pairs:
+                    counter += 1
+                    if counter % check_every == 0 and time.monotonic() > self.deadline:
+                        self.timed_out = True
+                        return
+                    try:
+                        out = tuple(map(fn, v0))
+                    except Exception:  # a primitive rejected these inputs: not a program
+                        continue
+                    self.evaluated += 1
+                    if self._too_big(typ, out):
+                        continue
+                    term = App(op, (t0,), typ)
+                    if self._add(nt, cost, term, out) and is_start and out == target:
+                        yield term
+                continue
+            if len(p.args) == 2:
+                (vals0, terms0), (vals1, terms1) = levels
+                same = symmetric and split[0] == split[1]
+                for i, v0 in enumerate(vals0):
+                    t0 = terms0[i]
+                    for j in range(i if same else 0, len(vals1)):
+                        counter += 1
+                        if counter % check_every == 0 and time.monotonic() > self.deadline:
+                            self.timed_out = True
+                            return
+                        try:
+                            out = tuple(map(fn, v0, vals1[j]))
+                        except Exception:  # a primitive rejected these inputs: not a program
+                            continue
+                        self.evaluated += 1
+                        if self._too_big(typ, out):
+                            continue
+                        if out in self.bank.seen[nt]:
+                            continue
+                        term = App(op, (t0, terms1[j]), typ)
+                        if self._add(nt, cost, term, out) and is_start and out == target:
+                            yield term
+                continue
+            index_ranges = [range(len(vals)) for vals, _ in levels]
+            for idx in product(*index_ranges):
+                counter += 1
+                if counter % check_every == 0 and time.monotonic() > self.deadline:
+                    self.timed_out = True
+                    return
+                args_vals = [levels[k][0][i] for k, i in enumerate(idx)]
+                try:
+                    out = tuple(map(fn, *args_vals))
+                except Exception:  # a primitive rejected these inputs: not a program
+                    continue
+                self.evaluated += 1
+                if self._too_big(typ, out):
+                    continue
+                if out in self.bank.seen[nt]:
+                    continue
+                term = App(op, tuple(levels[k][1][i] for k, i in enumerate(idx)), typ)
+                if self._add(nt, cost, term, out) and is_start and out == target:
+                    yield term
+
+    def stats(self, seconds: float) -> EnumerationStats:
+        return EnumerationStats(self.distinct, self.evaluated, self.cost, seconds, self.exhausted)

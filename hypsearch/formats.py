@@ -1,0 +1,70 @@
+"""Task file formats: how a file becomes Tasks and how an answer is written back.
+
+Front-ends (SyGuS, ARC, plug-in domains' loaders) register a TaskFormat through the
+`hypsearch.formats` entry-point group or `register_format`; the CLI and the batch runner
+only ever ask this registry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Callable, Sequence
+
+from hypsearch.errors import PluginError, UnsupportedError
+from hypsearch.result import Result
+from hypsearch.task import Task
+
+ENTRY_POINT_GROUP = "hypsearch.formats"
+
+
+@dataclass(frozen=True)
+class TaskFormat:
+    """A file format: `detect` sniffs a path, `load` reads its tasks, `render` prints an answer."""
+
+    name: str
+    detect: Callable[[Path], bool]
+    load: Callable[[Path], Sequence[Task]]
+    render: Callable[[Task, Result], str]
+    """The answer as the format's own tools expect it (a SyGuS define-fun, an ARC grid …)."""
+    exit_code: Callable[[Result], int] = lambda r: 0 if r.solved else 1
+
+
+_formats: dict[str, TaskFormat] = {}
+_loaded = False
+
+
+def register_format(fmt: TaskFormat) -> TaskFormat:
+    """Register a format in-process (entry points are loaded on first lookup as well)."""
+    _formats[fmt.name] = fmt
+    return fmt
+
+
+def _load_entry_points() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name in _formats:
+            continue
+        try:
+            fmt = ep.load()
+        except Exception as exc:  # name the broken plug-in instead of a bare traceback
+            raise PluginError(ep.name, f"format entry point {ep.value!r} failed to load: {exc!r}") from exc
+        _formats[ep.name] = fmt
+
+
+def available_formats() -> dict[str, TaskFormat]:
+    _load_entry_points()
+    return dict(_formats)
+
+
+def detect_format(path: Path) -> TaskFormat:
+    """The format that claims `path`; UnsupportedError naming the known ones otherwise."""
+    for fmt in available_formats().values():
+        if fmt.detect(path):
+            return fmt
+    known = ", ".join(sorted(available_formats())) or "none"
+    raise UnsupportedError(f"{path}: no installed task format reads this file (formats: {known})")

@@ -1,0 +1,41 @@
+"""Proposers: whoever suggests programs (enumeration, an LLM, both) sits behind one interface."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Protocol, Sequence
+
+from hypsearch.candidate import Candidate
+from hypsearch.checker import Proposal
+from hypsearch.domain import Domain
+from hypsearch.settings import Settings
+from hypsearch.task import Task
+
+
+@dataclass
+class ProposerContext:
+    """What a proposer may read in one round: the task, its domain, settings, deadline, feedback."""
+
+    task: Task
+    domain: Domain
+    settings: Settings
+    deadline: float
+    round: int = 0
+    feedback: Sequence[Candidate] = ()
+    """Checked candidates of earlier rounds (failures carry their outcomes and detail)."""
+    stats: dict[str, Any] = field(default_factory=dict)
+    """Counters the proposer reports (distinct programs, LLM calls, …); they end up in the Result."""
+
+
+class Proposer(Protocol):
+    """Yields proposals for a round; the engine checks each and feeds failures back next round."""
+
+    name: str
+
+    def propose(self, ctx: ProposerContext) -> Iterator[Proposal]:
+        ...
+
+    @property
+    def rounds(self) -> int:
+        """How many rounds this proposer wants (enumeration needs one)."""
+        ...

@@ -1,0 +1,87 @@
+"""Domain registration: the `hypsearch.domains` entry-point group, plus in-process and file plug-ins.
+
+The engine never imports a concrete domain; built-in ones are found through the same
+entry-point group a third party's package uses.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from importlib.metadata import entry_points
+from pathlib import Path
+
+from hypsearch.domain import Domain
+from hypsearch.errors import PluginError
+
+ENTRY_POINT_GROUP = "hypsearch.domains"
+
+_registered: dict[str, Domain] = {}
+_loaded_entry_points = False
+
+
+def register_domain(domain: Domain, *, replace: bool = False) -> Domain:
+    """Register a domain in-process (experiments, tests, notebooks)."""
+    if not isinstance(domain, Domain):
+        raise PluginError(getattr(domain, "name", repr(domain)), "is not a hypsearch.Domain instance")
+    if domain.name in _registered and not replace and _registered[domain.name] is not domain:
+        raise PluginError(domain.name, "a domain with this name is already registered")
+    _registered[domain.name] = domain
+    return domain
+
+
+def register_domain_file(path: str | Path) -> Domain:
+    """Load a plug-in module from a file path; it must define a module-level `DOMAIN`."""
+    path = Path(path)
+    module_name = f"hypsearch_plugin_{path.stem}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise PluginError(str(path), "cannot be imported as a Python module")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    try:
+        spec.loader.exec_module(module)  # the plug-in's own code, chosen by the user
+    except Exception as exc:  # a broken plug-in must name itself
+        raise PluginError(str(path), f"failed to import: {exc!r}") from exc
+    domain = getattr(module, "DOMAIN", None)
+    if domain is None:
+        raise PluginError(str(path), "defines no module-level `DOMAIN`")
+    return register_domain(domain, replace=True)
+
+
+def _load_entry_points() -> None:
+    global _loaded_entry_points
+    if _loaded_entry_points:
+        return
+    _loaded_entry_points = True
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name in _registered:
+            continue
+        try:
+            domain = ep.load()
+        except Exception as exc:  # report which plug-in is broken, not a bare traceback
+            raise PluginError(ep.name, f"entry point {ep.value!r} failed to load: {exc!r}") from exc
+        if isinstance(domain, type) or callable(domain) and not isinstance(domain, Domain):
+            domain = domain()
+        if not isinstance(domain, Domain):
+            raise PluginError(ep.name, f"entry point {ep.value!r} is not a Domain")
+        if domain.name != ep.name:
+            raise PluginError(ep.name, f"entry point name differs from the domain's name {domain.name!r}")
+        _registered[ep.name] = domain
+
+
+def get_domain(name: str) -> Domain:
+    """The registered domain called `name`; raises PluginError listing the known ones."""
+    if name not in _registered:
+        _load_entry_points()
+    try:
+        return _registered[name]
+    except KeyError:
+        known = ", ".join(sorted(available_domains())) or "none"
+        raise PluginError(name, f"no such domain is installed (installed: {known})") from None
+
+
+def available_domains() -> dict[str, Domain]:
+    """Every registered domain by name (entry points loaded on first use)."""
+    _load_entry_points()
+    return dict(_registered)

@@ -1,0 +1,1 @@
+"""Front-ends per benchmark family (SyGuS, ARC, …): file formats in, Tasks out."""
