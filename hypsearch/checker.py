@@ -13,7 +13,8 @@ from hypsearch.candidate import Candidate, CandidateStatus, ExampleOutcome, Prov
 from hypsearch.domain import Domain, Limits
 from hypsearch.errors import EvaluationError, InputSyntaxError, ProgramError, UnsupportedError
 from hypsearch.interpreter import evaluate
-from hypsearch.program import Term
+from hypsearch.holes import fill_holes
+from hypsearch.program import Term, holes
 from hypsearch.smt import verify_examples
 from hypsearch.task import Task
 
@@ -39,6 +40,16 @@ def check(domain: Domain, task: Task, proposal: Proposal, *, use_z3: bool = True
             return Candidate(CandidateStatus.UNPARSABLE, prov, text=proposal.text, detail=exc.render())
         except ProgramError as exc:
             return Candidate(CandidateStatus.ILL_TYPED, prov, text=proposal.text, detail=str(exc))
+    if holes(program):
+        try:
+            filled = fill_holes(domain, program, task.signature.params, task.examples, z3_timeout_ms)
+        except UnsupportedError as exc:
+            return Candidate(CandidateStatus.REJECTED, prov, program, domain.show(program), detail=str(exc))
+        if filled is None:
+            return Candidate(CandidateStatus.REJECTED, prov, program, domain.show(program),
+                             detail="no constants for the holes make every example hold")
+        program = filled
+        proposal = Proposal(prov, program)
     text = proposal.text or domain.show(program)
     if program.type != task.signature.returns:
         return Candidate(CandidateStatus.ILL_TYPED, prov, program, text,

@@ -40,6 +40,8 @@ class ValueType:
     z3_sort: Callable[[], "z3.SortRef"] | None = None
     to_z3: Callable[[Any], "z3.ExprRef"] | None = None
     from_z3: Callable[["z3.ExprRef"], Any] | None = None
+    strategy: Callable[[], Any] | None = None
+    """A hypothesis strategy of typical values, for property tests and `domain check`."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,9 @@ class Primitive:
     aliases: tuple[str, ...] = ()
     commutative: bool = False
     variadic: bool = False
+    batch: Callable[..., tuple[Any, ...]] | None = None
+    """Optional fast path for the enumerator: argument tuples over all examples → result tuple.
+    Must agree with `impl` (checked by `domain check`); never used to judge an answer."""
     """Associative binary operator that also reads n-ary (`(str.++ a b c)` = `(str.++ a (str.++ b c))`)."""
 
     @property

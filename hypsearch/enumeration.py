@@ -46,6 +46,11 @@ class EnumerationStats:
         return self.distinct / self.seconds if self.seconds > 0 else 0.0
 
 
+def _mapped(impl: Callable[..., Any]) -> Callable[..., tuple[Any, ...]]:
+    """Lift a one-example implementation to tuples over all examples."""
+    return lambda *columns: tuple(map(impl, *columns))
+
+
 def _compositions(total: int, parts: int) -> Iterator[tuple[int, ...]]:
     """Ordered ways to write `total` as `parts` positive integers."""
     if parts == 1:
@@ -181,7 +186,8 @@ class Enumerator:
             prim = domain.primitive(p.op)
             if prim is None:
                 continue
-            yield from self._apply(p, prim.impl, prim.commutative, rest, cost, start_owners)
+            fn = prim.batch or _mapped(prim.impl)
+            yield from self._apply(p, fn, prim.commutative, rest, cost, start_owners)
 
     def _leaf_values(self, p: Production) -> tuple[Any, ...] | None:
         from hypsearch.program import Const, Var
@@ -216,7 +222,7 @@ class Enumerator:
                         self.timed_out = True
                         return
                     try:
-                        out = tuple(map(fn, v0))
+                        out = fn(v0)
                     except Exception:  # a primitive rejected these inputs: not a program
                         continue
                     self.evaluated += 1
@@ -237,7 +243,7 @@ class Enumerator:
                             self.timed_out = True
                             return
                         try:
-                            out = tuple(map(fn, v0, vals1[j]))
+                            out = fn(v0, vals1[j])
                         except Exception:  # a primitive rejected these inputs: not a program
                             continue
                         self.evaluated += 1
@@ -257,7 +263,7 @@ class Enumerator:
                     return
                 args_vals = [levels[k][0][i] for k, i in enumerate(idx)]
                 try:
-                    out = tuple(map(fn, *args_vals))
+                    out = fn(*args_vals)
                 except Exception:  # a primitive rejected these inputs: not a program
                     continue
                 self.evaluated += 1

@@ -17,6 +17,8 @@ from hypsearch.errors import PluginError
 ENTRY_POINT_GROUP = "hypsearch.domains"
 
 _registered: dict[str, Domain] = {}
+_broken: dict[str, PluginError] = {}
+"""Entry points that failed to load: reported when asked for, without breaking the others."""
 _loaded_entry_points = False
 
 
@@ -60,20 +62,22 @@ def _load_entry_points() -> None:
         try:
             domain = ep.load()
         except Exception as exc:  # report which plug-in is broken, not a bare traceback
-            raise PluginError(ep.name, f"entry point {ep.value!r} failed to load: {exc!r}") from exc
-        if isinstance(domain, type) or callable(domain) and not isinstance(domain, Domain):
-            domain = domain()
+            _broken[ep.name] = PluginError(ep.name, f"entry point {ep.value!r} failed to load: {exc!r}")
+            continue
         if not isinstance(domain, Domain):
-            raise PluginError(ep.name, f"entry point {ep.value!r} is not a Domain")
-        if domain.name != ep.name:
-            raise PluginError(ep.name, f"entry point name differs from the domain's name {domain.name!r}")
-        _registered[ep.name] = domain
+            _broken[ep.name] = PluginError(ep.name, f"entry point {ep.value!r} is not a Domain instance")
+        elif domain.name != ep.name:
+            _broken[ep.name] = PluginError(ep.name, f"entry point name differs from the domain's name {domain.name!r}")
+        else:
+            _registered[ep.name] = domain
 
 
 def get_domain(name: str) -> Domain:
     """The registered domain called `name`; raises PluginError listing the known ones."""
     if name not in _registered:
         _load_entry_points()
+    if name in _broken:
+        raise _broken[name]
     try:
         return _registered[name]
     except KeyError:
@@ -82,6 +86,12 @@ def get_domain(name: str) -> Domain:
 
 
 def available_domains() -> dict[str, Domain]:
-    """Every registered domain by name (entry points loaded on first use)."""
+    """Every working registered domain by name (entry points loaded on first use)."""
     _load_entry_points()
     return dict(_registered)
+
+
+def broken_domains() -> dict[str, PluginError]:
+    """Installed entry points that failed to load, with the reason."""
+    _load_entry_points()
+    return dict(_broken)

@@ -15,6 +15,7 @@ from hypsearch.domain import Domain, Primitive, ValueType, WorkedExample
 from hypsearch.program import Const
 from hypsearch.task import Task
 from hypsearch.domains.strings import semantics as S
+from hypsearch.domains.strings.batch import BATCH
 
 _UNICODE_ESCAPE = re.compile(r"\\u\{([0-9a-fA-F]{1,5})\}|\\u([0-9a-fA-F]{4})")
 
@@ -57,23 +58,43 @@ def _from_z3_string(e: z3.ExprRef) -> str:
     return e.as_string()
 
 
+def _string_strategy() -> Any:
+    from hypothesis import strategies as st
+
+    return st.text(alphabet=st.sampled_from('ab1 2-."x\\\u00e9'), max_size=6)
+
+
+def _int_strategy() -> Any:
+    from hypothesis import strategies as st
+
+    return st.integers(min_value=-3, max_value=8)
+
+
+def _bool_strategy() -> Any:
+    from hypothesis import strategies as st
+
+    return st.booleans()
+
+
 STRING = ValueType(
     "String", show_string, is_value=lambda v: isinstance(v, str), size=len,
-    z3_sort=z3.StringSort, to_z3=_z3_string, from_z3=_from_z3_string,
+    z3_sort=z3.StringSort, to_z3=_z3_string, from_z3=_from_z3_string, strategy=_string_strategy,
 )
 INT = ValueType(
     "Int", show_int, is_value=lambda v: isinstance(v, int) and not isinstance(v, bool),
-    z3_sort=z3.IntSort, to_z3=z3.IntVal, from_z3=lambda e: e.as_long(),
+    z3_sort=z3.IntSort, to_z3=z3.IntVal, from_z3=lambda e: e.as_long(), strategy=_int_strategy,
 )
 BOOL = ValueType(
     "Bool", lambda b: "true" if b else "false", is_value=lambda v: isinstance(v, bool),
-    z3_sort=z3.BoolSort, to_z3=z3.BoolVal, from_z3=z3.is_true,
+    z3_sort=z3.BoolSort, to_z3=z3.BoolVal, from_z3=z3.is_true, strategy=_bool_strategy,
 )
 
 
-def _prim(name: str, args: str, ret: str, fn: Any, doc: str, cost: int = 1, **kw: Any) -> Primitive:
+def _prim(name: str, args: str, ret: str, definition: Any, doc: str, cost: int = 1, **kw: Any) -> Primitive:
     """A primitive whose one definition serves both the interpreter and the z3 encoding."""
-    return Primitive(name, tuple(args.split()), ret, fn, doc, encode=fn, cost=cost, **kw)
+    python, smt = S.both(definition)
+    return Primitive(name, tuple(args.split()), ret, python, doc, encode=smt, cost=cost,
+                     batch=BATCH.get(name), **kw)
 
 
 PRIMITIVES: tuple[Primitive, ...] = (

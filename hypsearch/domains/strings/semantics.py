@@ -1,192 +1,180 @@
-"""SMT-LIB string and integer semantics, written once for Python values and z3 terms.
+"""SMT-LIB string and integer semantics, written once for Python values and for z3 terms.
 
-Every operation below is one function used by both the interpreter (Python str/int/bool)
-and the z3 encoding: the few backend kernels (`_length`, `_extract`, `_find`, …) are only
-ever called inside the range where Python and z3 agree, and the SMT-LIB edge cases
-(out-of-range `substr` is "", `indexof` not found is -1, …) are spelt once, here.
+Each operation is one function over a backend `B`: the interpreter runs it with
+`PYTHON` (builtins on str/int/bool), the z3 encoding with `Z3` (z3 terms).  The backends
+only supply kernels that are exact on both sides inside the range where they are used
+(`extract` with in-range indices, `find` from an in-range start, …); the SMT-LIB edge
+cases — out-of-range `substr` is "", `indexof` not found is -1, `str.to_int` of a
+non-digit string is -1 — are spelt once, here, so the two sides cannot drift.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import operator
+from functools import partial
+from types import SimpleNamespace
+from typing import Any, Callable
 
 import z3
 
 DIGITS = frozenset("0123456789")
 
 
-_PYTHON_VALUES = frozenset({str, int, bool})
+def _py_to_int(s: str) -> int:
+    return int(s) if s and DIGITS.issuperset(s) else -1
 
 
-def _is_z3(first: Any, *rest: Any) -> bool:
-    """True when building z3 terms.  Both backends never mix: the encoder turns every
-    constant into a z3 term, so looking at the first argument is enough (and fast)."""
-    return first.__class__ not in _PYTHON_VALUES
+PYTHON = SimpleNamespace(
+    ite=lambda c, a, b: a if c else b,
+    conj=lambda *cs: all(cs),
+    disj=lambda *cs: any(cs),
+    negate=operator.not_,
+    equal=operator.eq,
+    minimum=min,
+    length=len,
+    concat=operator.add,
+    extract=lambda s, i, n: s[i:i + n],
+    find=str.find,
+    replace_first=lambda s, t, u: s.replace(t, u, 1),
+    prefixof=lambda a, b: b.startswith(a),
+    suffixof=lambda a, b: b.endswith(a),
+    contains=operator.contains,
+    digits_value=_py_to_int,
+    decimal=str,
+    empty="",
+)
+"""Kernels on Python values."""
 
-
-# -- backend kernels: exact on both sides within their stated domain ------------------
-
-def ite(c: Any, a: Any, b: Any) -> Any:
-    """If-then-else."""
-    if _is_z3(c, a, b):
-        return z3.If(c, a, b)
-    return a if c else b
-
-
-def conj(*cs: Any) -> Any:
-    """Conjunction."""
-    if _is_z3(*cs):
-        return z3.And(*cs)
-    return all(cs)
-
-
-def disj(*cs: Any) -> Any:
-    """Disjunction."""
-    if _is_z3(*cs):
-        return z3.Or(*cs)
-    return any(cs)
-
-
-def negate(c: Any) -> Any:
-    """Negation."""
-    if _is_z3(c):
-        return z3.Not(c)
-    return not c
-
-
-def equal(a: Any, b: Any) -> Any:
-    """Equality of two values of one type."""
-    if _is_z3(a, b):
-        return a == b
-    return a == b
-
-
-def minimum(a: Any, b: Any) -> Any:
-    return ite(a <= b, a, b)
-
-
-def _length(s: Any) -> Any:
-    return z3.Length(s) if _is_z3(s) else len(s)
-
-
-def _concat(a: Any, b: Any) -> Any:
-    return z3.Concat(a, b) if _is_z3(a, b) else a + b
-
-
-def _extract(s: Any, i: Any, n: Any) -> Any:
-    """Substring; only called with 0 <= i <= len(s) and 0 <= n <= len(s) - i."""
-    return z3.SubString(s, i, n) if _is_z3(s, i, n) else s[i:i + n]
-
-
-def _find(s: Any, t: Any, i: Any) -> Any:
-    """First index of t in s at or after i, else -1; only called with 0 <= i <= len(s)."""
-    return z3.IndexOf(s, t, i) if _is_z3(s, t, i) else s.find(t, i)
-
-
-def _empty_like(s: Any) -> Any:
-    return z3.StringVal("") if _is_z3(s) else ""
+Z3 = SimpleNamespace(
+    ite=z3.If,
+    conj=z3.And,
+    disj=z3.Or,
+    negate=z3.Not,
+    equal=operator.eq,
+    minimum=lambda a, b: z3.If(a <= b, a, b),
+    length=z3.Length,
+    concat=z3.Concat,
+    extract=z3.SubString,
+    find=z3.IndexOf,
+    replace_first=z3.Replace,
+    prefixof=z3.PrefixOf,
+    suffixof=z3.SuffixOf,
+    contains=z3.Contains,
+    digits_value=z3.StrToInt,
+    decimal=z3.IntToStr,
+    empty=z3.StringVal(""),
+)
+"""Kernels on z3 terms (SMT-LIB's own string theory)."""
 
 
 # -- SMT-LIB theory of strings (total functions) ----------------------------------------
 
-def str_concat(a: Any, b: Any) -> Any:
+def str_concat(B: Any, a: Any, b: Any) -> Any:
     """Concatenation."""
-    return _concat(a, b)
+    return B.concat(a, b)
 
 
-def str_len(s: Any) -> Any:
+def str_len(B: Any, s: Any) -> Any:
     """Length in characters."""
-    return _length(s)
+    return B.length(s)
 
 
-def str_substr(s: Any, i: Any, n: Any) -> Any:
+def str_substr(B: Any, s: Any, i: Any, n: Any) -> Any:
     """The n characters of s from index i; "" when i is out of range or n <= 0."""
-    size = _length(s)
-    inside = conj(0 <= i, i < size, 0 < n)
-    return ite(inside, _extract(s, i, minimum(n, size - i)), _empty_like(s))
+    size = B.length(s)
+    return B.ite(B.conj(0 <= i, i < size, 0 < n), B.extract(s, i, B.minimum(n, size - i)), B.empty)
 
 
-def str_at(s: Any, i: Any) -> Any:
+def str_at(B: Any, s: Any, i: Any) -> Any:
     """The character at index i as a string; "" when out of range."""
-    return str_substr(s, i, 1)
+    return str_substr(B, s, i, 1)
 
 
-def str_indexof(s: Any, t: Any, i: Any) -> Any:
+def str_indexof(B: Any, s: Any, t: Any, i: Any) -> Any:
     """First index >= i where t occurs in s; -1 if none or i is out of [0, len s]."""
-    size = _length(s)
-    inside = conj(0 <= i, i <= size)
-    return ite(inside, _find(s, t, i), -1)
+    return B.ite(B.conj(0 <= i, i <= B.length(s)), B.find(s, t, i), -1)
 
 
-def str_replace(s: Any, t: Any, u: Any) -> Any:
+def str_replace(B: Any, s: Any, t: Any, u: Any) -> Any:
     """s with the first occurrence of t replaced by u; an empty t prepends u."""
-    if _is_z3(s, t, u):
-        return z3.Replace(s, t, u)
-    return s.replace(t, u, 1)
+    return B.replace_first(s, t, u)
 
 
-def str_prefixof(a: Any, b: Any) -> Any:
+def str_prefixof(B: Any, a: Any, b: Any) -> Any:
     """True when a is a prefix of b."""
-    if _is_z3(a, b):
-        return z3.PrefixOf(a, b)
-    return b.startswith(a)
+    return B.prefixof(a, b)
 
 
-def str_suffixof(a: Any, b: Any) -> Any:
+def str_suffixof(B: Any, a: Any, b: Any) -> Any:
     """True when a is a suffix of b."""
-    if _is_z3(a, b):
-        return z3.SuffixOf(a, b)
-    return b.endswith(a)
+    return B.suffixof(a, b)
 
 
-def str_contains(a: Any, b: Any) -> Any:
+def str_contains(B: Any, a: Any, b: Any) -> Any:
     """True when b occurs in a."""
-    if _is_z3(a, b):
-        return z3.Contains(a, b)
-    return b in a
+    return B.contains(a, b)
 
 
-def str_to_int(s: Any) -> Any:
+def str_to_int(B: Any, s: Any) -> Any:
     """The non-negative decimal number s denotes; -1 when s is empty or has a non-digit."""
-    if _is_z3(s):
-        return z3.StrToInt(s)
-    if s and all(c in DIGITS for c in s):
-        return int(s)
-    return -1
+    return B.digits_value(s)
 
 
-def str_from_int(n: Any) -> Any:
+def str_from_int(B: Any, n: Any) -> Any:
     """Decimal digits of n; "" when n is negative."""
-    if _is_z3(n):
-        return z3.IntToStr(n)
-    return str(n) if n >= 0 else ""
+    return B.ite(n >= 0, B.decimal(n), B.empty)
 
 
 # -- integers and booleans -----------------------------------------------------------
 
-def int_add(a: Any, b: Any) -> Any:
+def ite(B: Any, c: Any, a: Any, b: Any) -> Any:
+    return B.ite(c, a, b)
+
+
+def equal(B: Any, a: Any, b: Any) -> Any:
+    return B.equal(a, b)
+
+
+def conj(B: Any, a: Any, b: Any) -> Any:
+    return B.conj(a, b)
+
+
+def disj(B: Any, a: Any, b: Any) -> Any:
+    return B.disj(a, b)
+
+
+def negate(B: Any, a: Any) -> Any:
+    return B.negate(a)
+
+
+def int_add(B: Any, a: Any, b: Any) -> Any:
     return a + b
 
 
-def int_sub(a: Any, b: Any) -> Any:
+def int_sub(B: Any, a: Any, b: Any) -> Any:
     return a - b
 
 
-def int_mul(a: Any, b: Any) -> Any:
+def int_mul(B: Any, a: Any, b: Any) -> Any:
     return a * b
 
 
-def int_le(a: Any, b: Any) -> Any:
+def int_le(B: Any, a: Any, b: Any) -> Any:
     return a <= b
 
 
-def int_lt(a: Any, b: Any) -> Any:
+def int_lt(B: Any, a: Any, b: Any) -> Any:
     return a < b
 
 
-def int_ge(a: Any, b: Any) -> Any:
+def int_ge(B: Any, a: Any, b: Any) -> Any:
     return a >= b
 
 
-def int_gt(a: Any, b: Any) -> Any:
+def int_gt(B: Any, a: Any, b: Any) -> Any:
     return a > b
+
+
+def both(definition: Callable[..., Any]) -> tuple[Callable[..., Any], Callable[..., Any]]:
+    """The (Python, z3) pair of implementations of one definition."""
+    return partial(definition, PYTHON), partial(definition, Z3)

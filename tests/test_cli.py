@@ -1,0 +1,77 @@
+"""The `hypsearch` command: answers on stdout, located errors without tracebacks, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def hypsearch(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "hypsearch", *args], capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def test_solve_prints_a_define_fun() -> None:
+    proc = hypsearch("solve", str(REPO / "examples" / "initials.sl"), "--timeout", "60")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("(define-fun f ((name String)) String ")
+    assert "solved" in proc.stderr
+
+
+def test_json_output(tmp_path: Path) -> None:
+    sl = tmp_path / "upper.sl"
+    sl.write_text('(set-logic SLIA)\n(synth-fun f ((x String)) String)\n'
+                  '(constraint (= (f "ab") "ab."))\n(constraint (= (f "c") "c."))\n(check-synth)\n')
+    proc = hypsearch("solve", str(sl), "--json", "--timeout", "30")
+    record = json.loads(proc.stdout)
+    assert record["status"] == "solved"
+    assert record["answer"] == '(define-fun f ((x String)) String (str.++ x "."))'
+
+
+def test_contradictory_examples_print_infeasible(tmp_path: Path) -> None:
+    sl = tmp_path / "clash.sl"
+    sl.write_text('(set-logic SLIA)\n(synth-fun f ((x String)) String)\n'
+                  '(constraint (= (f "a") "b"))\n(constraint (= (f "a") "c"))\n(check-synth)\n')
+    proc = hypsearch("solve", str(sl))
+    assert proc.stdout.strip() == "infeasible"
+    assert proc.returncode == 0
+
+
+def test_unsolved_prints_fail_and_exits_nonzero(tmp_path: Path) -> None:
+    sl = tmp_path / "hard.sl"
+    sl.write_text('(set-logic SLIA)\n(synth-fun f ((x String)) String ((Start String (x))))\n'
+                  '(constraint (= (f "a") "b"))\n(check-synth)\n')
+    proc = hypsearch("solve", str(sl), "--timeout", "5")
+    assert proc.stdout.strip() == "fail"
+    assert proc.returncode == 1
+    assert "search space exhausted" in proc.stderr
+
+
+@pytest.mark.parametrize("text, line, col", [
+    ('(set-logic SLIA)\n(synth-fun f ((x String)) String\n', 3, 1),
+    ('(set-logic SLIA)\n(synth-fun f ((x String)) String)\n(constraint (= (f "a") "b")))\n', 3, 28),
+])
+def test_malformed_file_gets_a_located_error_without_traceback(tmp_path: Path, text: str, line: int, col: int) -> None:
+    sl = tmp_path / "bad.sl"
+    sl.write_text(text)
+    proc = hypsearch("solve", str(sl))
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert f"{sl}:{line}:" in proc.stderr
+    assert "^" in proc.stderr
+
+
+def test_logical_spec_is_reported_unsupported(tmp_path: Path) -> None:
+    sl = tmp_path / "max2.sl"
+    sl.write_text("(set-logic LIA)\n(synth-fun m ((x Int) (y Int)) Int)\n(declare-var a Int)\n(declare-var b Int)\n"
+                  "(constraint (>= (m a b) a))\n(constraint (>= (m a b) b))\n"
+                  "(constraint (or (= a (m a b)) (= b (m a b))))\n(check-synth)\n")
+    proc = hypsearch("solve", str(sl))
+    assert proc.returncode == 3
+    assert proc.stdout.strip() == "unsupported"
