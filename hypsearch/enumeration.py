@@ -130,10 +130,6 @@ class Enumerator:
             self.distinct += 1
         return added
 
-    def _too_big(self, typ: str, values: tuple[Any, ...]) -> bool:
-        measure = self._size.get(typ)
-        return measure is not None and max(map(measure, values), default=0) > self.max_value_size
-
     # -- the search ---------------------------------------------------------------
     def __iter__(self) -> Iterator[Term]:
         """Programs of the start symbol that fit every example, cheapest first."""
@@ -201,79 +197,94 @@ class Enumerator:
 
     def _apply(self, p: Production, fn: Callable[..., Any], commutative: bool, rest: int, cost: int,
                start_owners: set[str]) -> Iterator[Term]:
+        """Build every program `op(args)` of this cost from banked arguments (the hot loop)."""
         nt, op, typ = p.nonterminal, p.op, self.types[p.nonterminal]
         target = self.target
         is_start = any(o in start_owners for o in self.units[nt])
         symmetric = commutative and len(p.args) == 2 and p.args[0] == p.args[1]
-        check_every = 2048
-        counter = 0
-        for split in _compositions(rest, len(p.args)):
-            if symmetric and split[0] > split[1]:
-                continue
-            levels = [self.bank.level(a, c) for a, c in zip(p.args, split)]
-            if any(not vals for vals, _ in levels):
-                continue
-            if len(p.args) == 1:
-                (vals0, terms0), = levels
-                pairs: Any = ((terms0[i], (vals0[i],)) for i in range(len(vals0)))
-                for t0, (v0,) in pairs:
-                    counter += 1
-                    if counter % check_every == 0 and time.monotonic() > self.deadline:
-                        self.timed_out = True
-                        return
-                    try:
-                        out = fn(v0)
-                    except Exception:  # a primitive rejected these inputs: not a program
-                        continue
-                    self.evaluated += 1
-                    if self._too_big(typ, out):
-                        continue
-                    term = App(op, (t0,), typ)
-                    if self._add(nt, cost, term, out) and is_start and out == target:
-                        yield term
-                continue
-            if len(p.args) == 2:
-                (vals0, terms0), (vals1, terms1) = levels
-                same = symmetric and split[0] == split[1]
-                for i, v0 in enumerate(vals0):
-                    t0 = terms0[i]
-                    for j in range(i if same else 0, len(vals1)):
-                        counter += 1
-                        if counter % check_every == 0 and time.monotonic() > self.deadline:
+        seen = self.bank.seen[nt]
+        measure = self._size.get(typ)
+        limit = self.max_value_size
+        add = self._add
+        deadline = self.deadline
+        evaluated = 0
+        try:
+            for split in _compositions(rest, len(p.args)):
+                if symmetric and split[0] > split[1]:
+                    continue
+                levels = [self.bank.level(a, c) for a, c in zip(p.args, split)]
+                if any(not vals for vals, _ in levels):
+                    continue
+                if time.monotonic() > deadline:
+                    self.timed_out = True
+                    return
+                # each branch below is the same loop unrolled per arity, for speed
+                if len(levels) == 1:
+                    (vals0, terms0), = levels
+                    for i, v0 in enumerate(vals0):
+                        try:
+                            out = fn(v0)
+                        except Exception:  # a primitive rejected these inputs: not a program
+                            continue
+                        evaluated += 1
+                        if out in seen or measure is not None and max(map(measure, out)) > limit:
+                            continue
+                        term = App(op, (terms0[i],), typ)
+                        if add(nt, cost, term, out) and is_start and out == target:
+                            yield term
+                elif len(levels) == 2:
+                    (vals0, terms0), (vals1, terms1) = levels
+                    same = symmetric and split[0] == split[1]
+                    for i, v0 in enumerate(vals0):
+                        if i & 255 == 0 and time.monotonic() > deadline:
+                            self.timed_out = True
+                            return
+                        for j in range(i if same else 0, len(vals1)):
+                            try:
+                                out = fn(v0, vals1[j])
+                            except Exception:  # a primitive rejected these inputs: not a program
+                                continue
+                            evaluated += 1
+                            if out in seen or measure is not None and max(map(measure, out)) > limit:
+                                continue
+                            term = App(op, (terms0[i], terms1[j]), typ)
+                            if add(nt, cost, term, out) and is_start and out == target:
+                                yield term
+                elif len(levels) == 3:
+                    (vals0, terms0), (vals1, terms1), (vals2, terms2) = levels
+                    for i, v0 in enumerate(vals0):
+                        for j, v1 in enumerate(vals1):
+                            if j & 63 == 0 and time.monotonic() > deadline:
+                                self.timed_out = True
+                                return
+                            for k, v2 in enumerate(vals2):
+                                try:
+                                    out = fn(v0, v1, v2)
+                                except Exception:  # a primitive rejected these inputs: not a program
+                                    continue
+                                evaluated += 1
+                                if out in seen or measure is not None and max(map(measure, out)) > limit:
+                                    continue
+                                term = App(op, (terms0[i], terms1[j], terms2[k]), typ)
+                                if add(nt, cost, term, out) and is_start and out == target:
+                                    yield term
+                else:
+                    for count, idx in enumerate(product(*(range(len(vals)) for vals, _ in levels))):
+                        if count & 255 == 0 and time.monotonic() > deadline:
                             self.timed_out = True
                             return
                         try:
-                            out = fn(v0, vals1[j])
+                            out = fn(*(levels[a][0][b] for a, b in enumerate(idx)))
                         except Exception:  # a primitive rejected these inputs: not a program
                             continue
-                        self.evaluated += 1
-                        if self._too_big(typ, out):
+                        evaluated += 1
+                        if out in seen or measure is not None and max(map(measure, out)) > limit:
                             continue
-                        if out in self.bank.seen[nt]:
-                            continue
-                        term = App(op, (t0, terms1[j]), typ)
-                        if self._add(nt, cost, term, out) and is_start and out == target:
+                        term = App(op, tuple(levels[a][1][b] for a, b in enumerate(idx)), typ)
+                        if add(nt, cost, term, out) and is_start and out == target:
                             yield term
-                continue
-            index_ranges = [range(len(vals)) for vals, _ in levels]
-            for idx in product(*index_ranges):
-                counter += 1
-                if counter % check_every == 0 and time.monotonic() > self.deadline:
-                    self.timed_out = True
-                    return
-                args_vals = [levels[k][0][i] for k, i in enumerate(idx)]
-                try:
-                    out = fn(*args_vals)
-                except Exception:  # a primitive rejected these inputs: not a program
-                    continue
-                self.evaluated += 1
-                if self._too_big(typ, out):
-                    continue
-                if out in self.bank.seen[nt]:
-                    continue
-                term = App(op, tuple(levels[k][1][i] for k, i in enumerate(idx)), typ)
-                if self._add(nt, cost, term, out) and is_start and out == target:
-                    yield term
+        finally:
+            self.evaluated += evaluated
 
     def stats(self, seconds: float) -> EnumerationStats:
         return EnumerationStats(self.distinct, self.evaluated, self.cost, seconds, self.exhausted)

@@ -1,0 +1,293 @@
+"""LLMClient through the real openai client over HTTP to the local test double (tests/llm_server.py)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import openai
+import pytest
+
+from hypsearch.errors import BudgetExhausted, ConfigError
+from hypsearch.llm import (Budget, CacheMiss, CompletionCache, EndpointConfig, LLMCallFailed, LLMClient,
+                           UsageMeter, UsageStats, load_config)
+
+try:
+    from llm_server import FakeOpenAIServer, Reply, delay, empty, error, running_server, text
+except ImportError:  # tests/ became a package
+    from tests.llm_server import FakeOpenAIServer, Reply, delay, empty, error, running_server, text
+
+MSGS = [{"role": "system", "content": "You propose rules."}, {"role": "user", "content": "Find the rule."}]
+
+
+@pytest.fixture
+def server() -> Iterator[FakeOpenAIServer]:
+    with running_server() as srv:
+        yield srv
+
+
+def config(server: FakeOpenAIServer, **kw: Any) -> EndpointConfig:
+    settings: dict[str, Any] = {"base_url": server.base_url, "api_key": "sk-test", "model": "gpt-4o-mini",
+                                "backoff_base_s": 0.01, "backoff_max_s": 0.05, "max_retries": 2, "timeout_s": 5.0}
+    settings.update(kw)
+    return EndpointConfig(**settings)
+
+
+def test_basic_request_shape_and_auth_header(server: FakeOpenAIServer) -> None:
+    server.script(text("rule: reverse the string"))
+    with LLMClient(config(server, temperature=0.7, top_p=0.9, max_tokens=64, extra={"seed": 7})) as client:
+        [c] = client.complete(MSGS)
+    assert c.text == "rule: reverse the string" and not c.cached and c.model == "gpt-4o-mini"
+    assert c.usage.prompt_tokens > 0 and c.usage.completion_tokens == 4
+    [req] = server.requests
+    assert req.path == "/v1/chat/completions"
+    assert req.headers["authorization"] == "Bearer sk-test"
+    assert req.body == {"model": "gpt-4o-mini", "messages": MSGS, "temperature": 0.7, "top_p": 0.9,
+                        "max_completion_tokens": 64, "seed": 7}
+
+
+def test_local_backends_send_max_tokens(server: FakeOpenAIServer) -> None:
+    with LLMClient(config(server, backend="vllm", model="qwen", max_tokens=32)) as client:
+        client.complete(MSGS)
+    assert server.bodies()[0]["max_tokens"] == 32 and "max_completion_tokens" not in server.bodies()[0]
+
+
+@pytest.mark.parametrize("model", ["o3-mini", "gpt-5-mini"])
+def test_reasoning_models_get_no_temperature(server: FakeOpenAIServer, model: str) -> None:
+    with LLMClient(config(server, model=model, temperature=0.7, top_p=0.5)) as client:
+        client.complete(MSGS)
+    body = server.bodies()[0]
+    assert body["model"] == model
+    assert "temperature" not in body and "top_p" not in body
+
+
+def test_n_in_one_call_when_supported(server: FakeOpenAIServer) -> None:
+    server.script(Reply(texts=("a1", "a2", "a3")))
+    with LLMClient(config(server, supports_n=True)) as client:
+        out = client.complete(MSGS, n=3)
+    assert [c.text for c in out] == ["a1", "a2", "a3"]
+    [body] = server.bodies()
+    assert body["n"] == 3
+    assert sum(c.usage.completion_tokens for c in out) == 3  # the call's usage is split over the samples
+    assert [c.usage.prompt_tokens > 0 for c in out] == [True, False, False]
+
+
+def test_one_call_per_sample_without_n(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    server.responder = lambda body: text(f"sample for {body['messages'][-1]['content']}")
+    cache = CompletionCache(tmp_path / "c.sqlite")
+    with LLMClient(config(server, supports_n=False), cache) as client:
+        out = client.complete(MSGS, n=3)
+        assert len(out) == 3 and server.count() == 3
+        assert all("n" not in b for b in server.bodies())
+        again = client.complete(MSGS, n=4)  # samples 0-2 come from the cache, only sample 3 is fetched
+    assert server.count() == 4
+    assert [c.cached for c in again] == [True, True, True, False]
+    assert len(cache) == 4
+
+
+def test_concurrency_limit_bounds_requests_in_flight(server: FakeOpenAIServer) -> None:
+    server.responder = lambda body: delay(0.25, "slow")
+    with LLMClient(config(server, supports_n=False, max_concurrency=2)) as client:
+        start = time.monotonic()
+        out = client.complete(MSGS, n=6)
+        elapsed = time.monotonic() - start
+    assert len(out) == 6
+    assert server.max_in_flight == 2  # parallel, but never more than the limit
+    assert 0.7 < elapsed < 3.0
+
+
+def test_retries_on_429_and_500_then_success_honouring_retry_after(server: FakeOpenAIServer) -> None:
+    server.script(error(429, retry_after="1"), error(500), text("third time lucky"))
+    meter = UsageMeter()
+    with LLMClient(config(server, backoff_max_s=2.0)) as client:
+        start = time.monotonic()
+        [c] = client.complete(MSGS, meter=meter)
+        elapsed = time.monotonic() - start
+    assert c.text == "third time lucky"
+    assert server.count() == 3
+    assert elapsed >= 1.0  # Retry-After: 1 was honoured
+    stats = meter.stats()
+    assert (stats.http_calls, stats.retries, stats.failures, stats.calls) == (3, 2, 0, 1)
+
+
+def test_retries_exhausted_is_a_clear_error(server: FakeOpenAIServer) -> None:
+    server.responder = lambda body: error(503, message="overloaded")
+    with LLMClient(config(server, max_retries=2)) as client:
+        with pytest.raises(LLMCallFailed, match=r"failed after 3 attempt\(s\): HTTP 503") as info:
+            client.complete(MSGS)
+        assert client.meter.stats().failures == 1
+    assert info.value.status == 503 and info.value.attempts == 3
+    assert server.count() == 3
+
+
+def test_hanging_call_times_out_after_retries(server: FakeOpenAIServer) -> None:
+    server.responder = lambda body: delay(3.0)
+    with LLMClient(config(server, timeout_s=0.5, max_retries=1)) as client:
+        start = time.monotonic()
+        with pytest.raises(LLMCallFailed, match=r"failed after 2 attempt\(s\): timed out after 0.5 s"):
+            client.complete(MSGS)
+        elapsed = time.monotonic() - start
+    assert 0.9 < elapsed < 2.5
+    assert server.count() == 2
+
+
+def test_client_errors_are_not_retried(server: FakeOpenAIServer) -> None:
+    server.script(error(400, message="grammar rejected"))
+    with LLMClient(config(server)) as client:
+        with pytest.raises(LLMCallFailed, match="refused: HTTP 400") as info:
+            client.complete(MSGS)
+    assert info.value.attempts == 1 and server.count() == 1
+
+
+def test_bad_api_key_and_unknown_route_are_config_errors() -> None:
+    with running_server(required_api_key="sk-right") as srv:
+        with LLMClient(config(srv, api_key="sk-wrong")) as client:
+            with pytest.raises(ConfigError, match="rejected the API key"):
+                client.complete(MSGS)
+        with LLMClient(config(srv, base_url=srv.base_url.replace("/v1", "/nope"))) as client:
+            with pytest.raises(ConfigError, match="not found"):
+                client.complete(MSGS)
+        assert srv.count() == 2
+
+
+def test_cache_hit_on_rerun_makes_zero_http_calls(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite"
+    server.script(Reply(texts=("h1", "h2")))
+    with LLMClient(config(server), CompletionCache(path)) as first:
+        fresh = first.complete(MSGS, n=2)
+    assert server.count() == 1
+    meter = UsageMeter()
+    with LLMClient(config(server), CompletionCache(path)) as second:
+        again = second.complete(MSGS, n=2, meter=meter)
+    assert server.count() == 1  # no new request reached the server
+    assert [c.text for c in again] == [c.text for c in fresh] and all(c.cached for c in again)
+    assert [c.usage for c in again] == [c.usage for c in fresh]
+    stats = meter.stats()
+    assert (stats.cache_hits, stats.http_calls, stats.prompt_tokens) == (2, 0, 0)
+
+
+def test_cache_key_changes_with_request(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    cache = CompletionCache(tmp_path / "c.sqlite")
+    with LLMClient(config(server, temperature=0.2), cache) as client:
+        client.complete(MSGS)
+    with LLMClient(config(server, temperature=0.9), cache) as client:
+        client.complete(MSGS)
+    assert server.count() == 2
+
+
+def test_refresh_mode_refetches_and_replay_miss_raises(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite"
+    with LLMClient(config(server), CompletionCache(path)) as client:
+        client.complete(MSGS)
+    with LLMClient(config(server), CompletionCache(path, "refresh")) as client:
+        [c] = client.complete(MSGS)
+    assert server.count() == 2 and not c.cached
+    with LLMClient(config(server), CompletionCache(path, "replay")) as client:
+        assert client.complete(MSGS)[0].cached
+        with pytest.raises(CacheMiss, match="replay mode: no cached completion for request [0-9a-f]{64}"):
+            client.complete([{"role": "user", "content": "never asked"}])
+    assert server.count() == 2
+
+
+def _process_worker(base_url: str, cache_path: str, worker: int) -> list[str]:
+    """Child process: ask a private and a shared question through the shared cache."""
+    cfg = EndpointConfig(base_url=base_url, api_key="sk-test", model="m", backoff_base_s=0.01)
+    with LLMClient(cfg, CompletionCache(cache_path)) as client:
+        own = client.complete([{"role": "user", "content": f"question {worker}"}])
+        shared = client.complete([{"role": "user", "content": "shared question"}])
+    return [c.text for c in own + shared]
+
+
+def test_concurrent_processes_share_the_cache(tmp_path: Path) -> None:
+    path = str(tmp_path / "shared.sqlite")
+    with running_server(responder=lambda body: text("answer to " + body["messages"][0]["content"])) as srv:
+        ctx = multiprocessing.get_context("spawn")
+        with ctx.Pool(2) as pool:
+            results = pool.starmap(_process_worker, [(srv.base_url, path, w) for w in range(3)])
+        assert [r[0] for r in results] == [f"answer to question {w}" for w in range(3)]
+        assert all(r[1] == "answer to shared question" for r in results)
+        before = srv.count()
+        assert 4 <= before <= 5  # the shared question is fetched at least once, at most once per process
+        cfg = EndpointConfig(base_url=srv.base_url, api_key="sk-test", model="m")
+        with LLMClient(cfg, CompletionCache(path, "replay")) as client:
+            for w in range(3):
+                assert client.complete([{"role": "user", "content": f"question {w}"}])[0].cached
+            assert client.complete([{"role": "user", "content": "shared question"}])[0].cached
+        assert srv.count() == before
+
+
+def test_empty_replies_count_as_failures_not_crashes(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    server.script(empty(), Reply(texts=("good", "", "  ")))
+    meter = UsageMeter()
+    with LLMClient(config(server), CompletionCache(tmp_path / "c.sqlite")) as client:
+        assert client.complete(MSGS, meter=meter) == []
+        out = client.complete([{"role": "user", "content": "other"}], n=3, meter=meter)
+    assert [c.text for c in out] == ["good"]
+    stats = meter.stats()
+    assert (stats.failures, stats.empty_replies, stats.samples) == (3, 3, 4)
+
+
+def test_empty_cached_reply_is_refetched_in_use_mode(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite"
+    server.script(empty(), text("second try"))
+    with LLMClient(config(server), CompletionCache(path)) as client:
+        assert client.complete(MSGS) == []
+        assert client.complete(MSGS)[0].text == "second try"
+    assert server.count() == 2
+
+
+def test_budget_calls_tokens_and_time(server: FakeOpenAIServer) -> None:
+    with LLMClient(config(server)) as client:
+        calls = Budget(max_calls=2)
+        client.complete(MSGS, budget=calls)
+        client.complete(MSGS, budget=calls)
+        with pytest.raises(BudgetExhausted, match="call budget exhausted: 2 of 2"):
+            client.complete(MSGS, budget=calls)
+        assert server.count() == 2
+        tokens = Budget(max_tokens=10)
+        server.script(Reply(text="x", usage=(8, 4)))
+        client.complete(MSGS, budget=tokens)
+        with pytest.raises(BudgetExhausted, match="token budget exhausted: 12 of 10"):
+            client.complete(MSGS, budget=tokens)
+
+
+def test_time_budget_caps_a_hanging_call(server: FakeOpenAIServer) -> None:
+    server.responder = lambda body: delay(3.0)
+    with LLMClient(config(server, timeout_s=10.0, max_retries=3, backoff_base_s=0.2)) as client:
+        start = time.monotonic()
+        with pytest.raises(BudgetExhausted, match="time budget exhausted"):
+            client.complete(MSGS, budget=Budget(max_seconds=0.4))
+        assert time.monotonic() - start < 1.5
+
+
+def test_usage_meter_aggregates_and_costs(server: FakeOpenAIServer) -> None:
+    server.script(Reply(text="a", usage=(1000, 500)), Reply(text="b", usage=(2000, 0)))
+    task_a, task_b = UsageMeter(), UsageMeter()
+    cfg = config(server, price_input_per_1k=0.5, price_output_per_1k=2.0)
+    with LLMClient(cfg) as client:
+        client.complete(MSGS, meter=task_a)
+        client.complete([{"role": "user", "content": "b"}], meter=task_b)
+        total = UsageMeter.aggregate([task_a, task_b])
+        assert total == client.meter.stats()
+    assert task_a.stats().cost_usd == pytest.approx(0.5 + 1.0)
+    assert total.cost_usd == pytest.approx(2.5) and total.prompt_tokens == 3000 and total.calls == 2
+    assert UsageStats(calls=1) + UsageStats(calls=2, cache_hits=1) == UsageStats(calls=3, cache_hits=1)
+
+
+def test_bad_arguments_are_rejected(server: FakeOpenAIServer) -> None:
+    with LLMClient(config(server)) as client:
+        with pytest.raises(ValueError, match="n must be"):
+            client.complete(MSGS, n=0)
+        with pytest.raises(ValueError, match="messages"):
+            client.complete("just a string")  # type: ignore[arg-type]
+    assert server.count() == 0
+
+
+def test_test_double_lists_models_and_loads_from_env(server: FakeOpenAIServer) -> None:
+    cfg = load_config(env={"OPENAI_BASE_URL": server.base_url, "OPENAI_API_KEY": "sk-env"})
+    sdk = openai.OpenAI(base_url=cfg.base_url, api_key=cfg.api_key, max_retries=0)
+    assert [m.id for m in sdk.models.list()] == ["test-model"]
+    assert server.requests[0].headers["authorization"] == "Bearer sk-env"
