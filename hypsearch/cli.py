@@ -34,6 +34,9 @@ def _settings(args: argparse.Namespace) -> Settings:
         overrides["time_limit"] = args.timeout
     if getattr(args, "llm_config", None):
         overrides["llm_config"] = args.llm_config
+    for name in ("cache_path", "cache_mode", "transcript_dir"):  # LLM loop options (solve)
+        if getattr(args, name, None):
+            overrides[name] = getattr(args, name)
     return Settings.profile(args.profile, **overrides)
 
 
@@ -92,13 +95,30 @@ def build_parser() -> argparse.ArgumentParser:
     solve_p.add_argument("--profile", choices=sorted(PROFILES), default="default")
     solve_p.add_argument("--proposer", choices=("symbolic", "llm", "hybrid"), default="symbolic")
     solve_p.add_argument("--llm-config", default=None, help="TOML file with an [llm] section")
+    solve_p.add_argument("--cache", dest="cache_path", default=None, help="SQLite file caching LLM completions")
+    solve_p.add_argument("--cache-mode", choices=("use", "refresh", "off", "replay"), default=None,
+                         help="use (default), refresh, off, or replay (cache only; a miss is an error)")
+    solve_p.add_argument("--transcripts", dest="transcript_dir", default=None,
+                         help="directory for per-task LLM transcripts (see `hypsearch show`)")
     solve_p.add_argument("--json", action="store_true", help="print one JSON object per task")
     solve_p.set_defaults(run=cmd_solve)
     dom_p = sub.add_parser("domains", help="list installed domains")
     dom_p.set_defaults(run=cmd_domains)
+    _import_command_modules()
     for register in _extra_commands:
         register(sub)
     return parser
+
+
+COMMAND_MODULES = ("hypsearch.batch.cli",)
+"""Modules that add sub-commands through `extra_command` (imported when the parser is built)."""
+
+
+def _import_command_modules() -> None:
+    import importlib
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

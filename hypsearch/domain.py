@@ -62,6 +62,9 @@ class Primitive:
     aliases: tuple[str, ...] = ()
     commutative: bool = False
     variadic: bool = False
+    split: Callable[[Any, Any], Any] | None = None
+    """For an associative concatenation `op(a, b) = t`: given t and a, the b that completes it
+    (None when a does not fit).  Lets the search decompose outputs top-down against the bank."""
     batch: Callable[..., tuple[Any, ...]] | None = None
     """Optional fast path for the enumerator: argument tuples over all examples → result tuple.
     Must agree with `impl` (checked by `domain check`); never used to judge an answer."""

@@ -25,7 +25,8 @@ class Bank:
 
     values: dict[str, dict[int, list[tuple[Any, ...]]]] = field(default_factory=dict)
     terms: dict[str, dict[int, list[Term]]] = field(default_factory=dict)
-    seen: dict[str, set[tuple[Any, ...]]] = field(default_factory=dict)
+    seen: dict[str, dict[tuple[Any, ...], Term]] = field(default_factory=dict)
+    """Per nonterminal: each behaviour seen so far and its cheapest program."""
 
     def level(self, nt: str, cost: int) -> tuple[list[tuple[Any, ...]], list[Term]]:
         return self.values[nt].get(cost, []), self.terms[nt].get(cost, [])
@@ -86,7 +87,7 @@ class Enumerator:
         for nt in self.types:
             self.bank.values[nt] = {}
             self.bank.terms[nt] = {}
-            self.bank.seen[nt] = set()
+            self.bank.seen[nt] = {}
         self.units = self._unit_closure()
         self.distinct = 0
         self.evaluated = 0
@@ -120,7 +121,7 @@ class Enumerator:
             seen = self.bank.seen[owner]
             if values in seen:
                 continue
-            seen.add(values)
+            seen[values] = term
             self.bank.values[owner].setdefault(cost, []).append(values)
             self.bank.terms[owner].setdefault(cost, []).append(term)
             added = True
@@ -193,6 +194,13 @@ class Enumerator:
             return tuple(env[leaf.name] for env in self.envs)
         if isinstance(leaf, Const):
             return tuple(leaf.value for _ in self.envs)
+        if isinstance(leaf, App):  # a whole subprogram offered as a component (hybrid proposer's fragments)
+            from hypsearch.errors import EvaluationError
+
+            try:
+                return tuple(self.domain.evaluate(leaf, env) for env in self.envs)
+            except EvaluationError:
+                return None
         return None
 
     def _apply(self, p: Production, fn: Callable[..., Any], commutative: bool, rest: int, cost: int,
@@ -206,7 +214,6 @@ class Enumerator:
         measure = self._size.get(typ)
         limit = self.max_value_size
         add = self._add
-        deadline = self.deadline
         evaluated = 0
         try:
             for split in _compositions(rest, len(p.args)):
@@ -215,13 +222,16 @@ class Enumerator:
                 levels = [self.bank.level(a, c) for a, c in zip(p.args, split)]
                 if any(not vals for vals, _ in levels):
                     continue
-                if time.monotonic() > deadline:
+                if time.monotonic() > self.deadline:
                     self.timed_out = True
                     return
                 # each branch below is the same loop unrolled per arity, for speed
                 if len(levels) == 1:
                     (vals0, terms0), = levels
                     for i, v0 in enumerate(vals0):
+                        if i & 4095 == 4095 and time.monotonic() > self.deadline:
+                            self.timed_out = True
+                            return
                         try:
                             out = fn(v0)
                         except Exception:  # a primitive rejected these inputs: not a program
@@ -236,10 +246,13 @@ class Enumerator:
                     (vals0, terms0), (vals1, terms1) = levels
                     same = symmetric and split[0] == split[1]
                     for i, v0 in enumerate(vals0):
-                        if i & 255 == 0 and time.monotonic() > deadline:
+                        if i & 255 == 0 and time.monotonic() > self.deadline:
                             self.timed_out = True
                             return
                         for j in range(i if same else 0, len(vals1)):
+                            if j & 4095 == 4095 and time.monotonic() > self.deadline:
+                                self.timed_out = True
+                                return
                             try:
                                 out = fn(v0, vals1[j])
                             except Exception:  # a primitive rejected these inputs: not a program
@@ -254,10 +267,13 @@ class Enumerator:
                     (vals0, terms0), (vals1, terms1), (vals2, terms2) = levels
                     for i, v0 in enumerate(vals0):
                         for j, v1 in enumerate(vals1):
-                            if j & 63 == 0 and time.monotonic() > deadline:
+                            if j & 63 == 0 and time.monotonic() > self.deadline:
                                 self.timed_out = True
                                 return
                             for k, v2 in enumerate(vals2):
+                                if k & 4095 == 4095 and time.monotonic() > self.deadline:
+                                    self.timed_out = True
+                                    return
                                 try:
                                     out = fn(v0, v1, v2)
                                 except Exception:  # a primitive rejected these inputs: not a program
@@ -270,7 +286,7 @@ class Enumerator:
                                     yield term
                 else:
                     for count, idx in enumerate(product(*(range(len(vals)) for vals, _ in levels))):
-                        if count & 255 == 0 and time.monotonic() > deadline:
+                        if count & 255 == 0 and time.monotonic() > self.deadline:
                             self.timed_out = True
                             return
                         try:

@@ -10,6 +10,7 @@ memorising the examples.
 from __future__ import annotations
 
 from dataclasses import dataclass
+import time
 from math import log2
 from typing import Any, Sequence
 
@@ -79,8 +80,13 @@ def _entropy(examples: Sequence[int], terms: list[tuple[int, Term]]) -> float:
 
 
 def learn_decision_tree(cover: TermCover, predicates: Sequence[tuple[Term, tuple[Any, ...]]],
-                        shape: IteShape, *, max_depth: int = 8, max_terms: int = 64) -> Term | None:
-    """Join covering terms with predicates into one `ite` tree that is right on every example."""
+                        shape: IteShape, *, max_depth: int = 8, max_terms: int = 64,
+                        max_predicates: int = 3000, deadline: float | None = None) -> Term | None:
+    """Join covering terms with predicates into one `ite` tree that is right on every example.
+
+    Predicates are taken cheapest first (the enumerator banks them in cost order), at most
+    `max_predicates` distinct splits; gives up (None) at `deadline`.
+    """
     n = len(cover.target)
     # few, cheap, wide terms: sort by coverage then size
     terms = sorted(cover.best.items(), key=lambda kv: (-bin(kv[0]).count("1"), size(kv[1])))[:max_terms]
@@ -95,13 +101,15 @@ def learn_decision_tree(cover: TermCover, predicates: Sequence[tuple[Term, tuple
             continue
         seen_splits.add(mask)
         useful.append((mask, term))
+        if len(useful) >= max_predicates:
+            break
 
     def build(examples: list[int], depth: int) -> Term | None:
         ex_mask = sum(1 << k for k in examples)
         for mask, term in terms:
             if mask & ex_mask == ex_mask:
                 return term
-        if depth >= max_depth:
+        if depth >= max_depth or deadline is not None and time.monotonic() > deadline:
             return None
         base = _entropy(examples, terms)
         best: tuple[float, int, int, Term] | None = None

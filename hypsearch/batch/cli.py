@@ -1,0 +1,142 @@
+"""CLI glue for `hypsearch batch PATH... --out RUN_DIR` and `hypsearch report RUN_DIR...`.
+
+The main CLI mounts these with `add_batch_arguments(subparsers)`; each sub-parser sets
+`func` and `run` to `main_batch` / `main_report`, which take the parsed args and return
+an exit status.  ConfigError (bad paths, occupied run dir, …) propagates to the caller.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from typing import Any
+
+from hypsearch.batch.records import SOLVED
+from hypsearch.batch.report import report
+from hypsearch.batch.runner import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, run
+from hypsearch.batch.solve import SolveFn
+from hypsearch.errors import ConfigError
+
+
+def configure_batch_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Add the `batch` options to `parser` and set `func=main_batch`."""
+    parser.add_argument("paths", nargs="+", metavar="PATH",
+                        help="task files, folders (searched recursively) or datasets such as arc:evaluation")
+    parser.add_argument("--out", required=True, metavar="RUN_DIR", help="run directory (results.jsonl, reports)")
+    parser.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="worker processes (default 1)")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
+                        help=f"wall-clock seconds per task; the worker is killed after it (default {DEFAULT_TIMEOUT:g}, 0 = none)")
+    parser.add_argument("--memory", type=float, default=DEFAULT_MEMORY_MB, metavar="MB",
+                        help=f"address-space cap per worker in MB (default {DEFAULT_MEMORY_MB}, 0 = none)")
+    parser.add_argument("--proposer", default=None, help="symbolic, llm or hybrid (engine setting)")
+    parser.add_argument("--profile", default=None, help="engine settings profile (quick, default, thorough)")
+    parser.add_argument("--llm-config", default=None, metavar="FILE", help="LLM endpoint config (engine setting)")
+    parser.add_argument("--set", dest="settings", action="append", default=[], metavar="KEY=VALUE",
+                        help="extra engine setting (VALUE parsed as JSON when it parses); repeatable")
+    parser.add_argument("--resume", action="store_true", help="skip tasks already in RUN_DIR/results.jsonl")
+    parser.add_argument("--executor", default=None, metavar="URL", help="`local` (default) or dask://HOST:PORT")
+    parser.add_argument("--solve-fn", default=None, metavar="MODULE:FUNCTION",
+                        help="solve each task with this function instead of the engine (experiments, tests)")
+    parser.add_argument("--quiet", action="store_true", help="no progress output")
+    parser.set_defaults(func=main_batch, run=main_batch)
+    return parser
+
+
+def configure_report_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Add the `report` options to `parser` and set `func=main_report`."""
+    parser.add_argument("run_dirs", nargs="+", metavar="RUN_DIR", help="run directories to summarise / compare")
+    parser.add_argument("--out", default=None, metavar="DIR",
+                        help="where to write the reports (default: the run dir for one run, ./report for several)")
+    parser.set_defaults(func=main_report, run=main_report)
+    return parser
+
+
+def add_batch_arguments(subparsers: Any) -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
+    """Mount the `batch` and `report` sub-commands on an argparse sub-parsers object."""
+    batch = subparsers.add_parser("batch", help="solve many tasks in isolated worker processes",
+                                  description="Solve every task under the given paths; results go to RUN_DIR.")
+    report_parser = subparsers.add_parser("report", help="summarise and compare batch runs",
+                                          description="Write summary.json, table.md/csv and cactus.svg.")
+    return configure_batch_parser(batch), configure_report_parser(report_parser)
+
+
+def parse_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The engine settings dict from `--set KEY=VALUE`, `--proposer`, `--profile` and `--llm-config`."""
+    settings: dict[str, Any] = {}
+    for item in args.settings:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise ConfigError(f"--set expects KEY=VALUE, got {item!r}")
+        try:
+            settings[key] = json.loads(value)
+        except ValueError:
+            settings[key] = value
+    for option in ("proposer", "profile", "llm_config"):
+        value = getattr(args, option, None)
+        if value is not None:
+            settings[option] = value
+    return settings
+
+
+def load_solve_fn(spec: str) -> SolveFn:
+    """Import `module:function`; ConfigError when it does not name a callable."""
+    module_name, sep, attr = spec.partition(":")
+    if not sep or not module_name or not attr:
+        raise ConfigError(f"--solve-fn expects MODULE:FUNCTION, got {spec!r}")
+    try:
+        fn = getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError) as exc:
+        raise ConfigError(f"cannot import solve function {spec!r}: {exc}") from None
+    if not callable(fn):
+        raise ConfigError(f"{spec!r} is not callable")
+    return fn
+
+
+def soft_time_limit(timeout: float) -> float:
+    """The engine's own time budget under a hard `--timeout`: a little less, so it can return its best."""
+    return round(timeout - min(5.0, 0.1 * timeout), 3)
+
+
+def main_batch(args: argparse.Namespace) -> int:
+    """Run `hypsearch batch`; exit status 0 when every task ran (solved or not), 130 on Ctrl-C."""
+    solve_fn = load_solve_fn(args.solve_fn) if args.solve_fn else None
+    settings = parse_settings(args)
+    if solve_fn is None and args.timeout and "time_limit" not in settings:
+        settings["time_limit"] = soft_time_limit(args.timeout)
+    counts: dict[str, int] = {}
+    try:
+        for record in run(args.paths, settings, out=args.out, jobs=args.jobs,
+                          timeout=args.timeout or None, memory_mb=args.memory or None, resume=args.resume,
+                          executor=args.executor, solve_fn=solve_fn, progress=not args.quiet):
+            counts[record["status"]] = counts.get(record["status"], 0) + 1
+    except KeyboardInterrupt:
+        print(f"\nhypsearch batch: interrupted; finished results are in {args.out}/results.jsonl "
+              "(continue with --resume)", file=sys.stderr)
+        return 130
+    total = sum(counts.values())
+    detail = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if k != SOLVED)
+    print(f"hypsearch batch: this session ran {total} tasks: solved {counts.get(SOLVED, 0)}"
+          + (f", {detail}" if detail else "") + f"; reports in {args.out}/ (table.md, cactus.svg)", file=sys.stderr)
+    return 0
+
+
+def main_report(args: argparse.Namespace) -> int:
+    """Run `hypsearch report`: write the reports and print the summary table path."""
+    summary = report(args.run_dirs, args.out)
+    runs = summary.get("runs", [summary])
+    for s in runs:
+        print(f"{s['run']}: solved {s['solved']}/{s['tasks']} ({100 * s['solve_rate']:.1f}%)")
+    out = args.out if args.out is not None else (args.run_dirs[0] if len(args.run_dirs) == 1 else "report")
+    print(f"reports written to {out}/ (summary.json, table.md, table.csv, cactus.svg)")
+    return 0
+
+
+def _register(subparsers: Any) -> None:
+    add_batch_arguments(subparsers)
+
+
+from hypsearch.cli import extra_command  # noqa: E402  (the main CLI imports this module on start)
+
+extra_command(_register)

@@ -1,0 +1,68 @@
+"""Top-down decomposition of outputs through concatenation, against the enumerator's bank.
+
+When a grammar builds values with an associative concatenation (`str.++`, list append),
+an output vector can be split into a banked prefix and a remainder that is solved the
+same way, recursively: `"N.F."` = `(str.at name 0)` ++ `"."` ++ … .  This finds long
+programs assembled from short pieces that plain bottom-up enumeration would reach only
+at a high cost (Duet- and FlashFill-style witness functions, on the bank).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from hypsearch.enumeration import Enumerator
+from hypsearch.program import App, Term
+
+
+def decompose(enum: Enumerator, target: tuple[Any, ...], *, depth: int = 5, deadline: float,
+              max_candidates: int = 20000) -> Term | None:
+    """A program of the start symbol producing `target`, built by splitting concatenations."""
+    grammar = enum.grammar
+    domain = enum.domain
+    splits = []
+    for p in grammar.productions:
+        if p.op is None or len(p.args) != 2:
+            continue
+        prim = domain.primitive(p.op)
+        if prim is not None and prim.split is not None:
+            splits.append((p, prim.split))
+    if not splits:
+        return None
+    failed: set[tuple[str, tuple[Any, ...]]] = set()
+
+    def solve(nt: str, want: tuple[Any, ...], left: int) -> Term | None:
+        hit = enum.bank.seen[nt].get(want)
+        if hit is not None:
+            return hit
+        if left == 0 or (nt, want) in failed or time.monotonic() > deadline:
+            return None
+        for p, split in splits:
+            if nt not in enum.units.get(p.nonterminal, ()):
+                continue  # nt cannot become this production's nonterminal
+            first_nt, rest_nt = p.args
+            tried = 0
+            for values, term in enum.bank.seen[first_nt].items():
+                rest = []
+                progress = False
+                for whole, piece in zip(want, values):
+                    r = split(whole, piece)
+                    if r is None:
+                        break
+                    if r != whole:
+                        progress = True
+                    rest.append(r)
+                else:
+                    if not progress:
+                        continue
+                    tried += 1
+                    if tried > max_candidates:
+                        break
+                    sub = solve(rest_nt, tuple(rest), left - 1)
+                    if sub is not None:
+                        return App(p.op, (term, sub), enum.types[p.nonterminal])
+        failed.add((nt, want))
+        return None
+
+    return solve(grammar.start, target, depth)

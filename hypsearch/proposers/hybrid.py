@@ -1,0 +1,132 @@
+"""The hybrid proposer: the model and the enumerator help each other within one loop.
+
+Each round the LLM proposer runs first (its sketches' holes are filled by z3 in the checker, or here
+by a small enumeration when the domain has no z3 encoding).  Then the symbolic proposer runs, for a
+share of the remaining time, on a search grammar enriched with fragments of the model's programs:
+every subterm becomes a leaf production (cost 1) of each nonterminal of its type that can derive it,
+so a nearly right program from the model is a few enumeration steps from a right one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import time
+from typing import Any, Iterator, Sequence
+
+from hypsearch.candidate import Provenance
+from hypsearch.checker import Proposal
+from hypsearch.domain import Domain
+from hypsearch.errors import EvaluationError
+from hypsearch.program import App, Const, Hole, Term, Var, holes, size, subterms, substitute
+from hypsearch.proposers import ProposerContext
+from hypsearch.proposers.llm import LLMProposer
+from hypsearch.proposers.symbolic import SymbolicProposer
+from hypsearch.search_grammar import Production, SearchGrammar
+from hypsearch.task import Task
+
+MAX_FRAGMENTS = 40
+MAX_FRAGMENT_SIZE = 12
+MAX_FILLINGS = 2000
+
+
+def fragments(programs: Sequence[Term], limit: int = MAX_FRAGMENTS) -> list[Term]:
+    """Distinct hole-free subterms (constants and applications) of the programs, most frequent and smallest first."""
+    counts: dict[Term, int] = {}
+    for program in programs:
+        for t in subterms(program):
+            if isinstance(t, (Var, Hole)) or holes(t) or size(t) > MAX_FRAGMENT_SIZE:
+                continue
+            counts[t] = counts.get(t, 0) + 1
+    ranked = sorted(counts, key=lambda t: (-counts[t], size(t), repr(t)))
+    return ranked[:limit]
+
+
+def enrich_grammar(grammar: SearchGrammar, pieces: Sequence[Term], *, strict: bool) -> SearchGrammar:
+    """`grammar` plus each piece as a cost-1 leaf of every nonterminal of its type.
+
+    With `strict` (the task brought its own grammar) a piece is added only where the grammar derives it,
+    so every program built from the enriched grammar stays inside the original one.
+    """
+    existing = {(p.nonterminal, p.leaf) for p in grammar.productions if p.leaf is not None}
+    added: list[Production] = []
+    for piece in pieces:
+        for nt, typ in grammar.nonterminals:
+            if typ != piece.type or (nt, piece) in existing:
+                continue
+            if strict and not grammar.accepts(piece, nt):
+                continue
+            existing.add((nt, piece))
+            added.append(Production(nt, leaf=piece, cost=1))
+    if not added:
+        return grammar
+    return dataclasses.replace(grammar, productions=tuple(added) + grammar.productions)
+
+
+def fill_by_enumeration(domain: Domain, task: Task, sketch: Term, components: Sequence[Term],
+                        deadline: float, limit: int = MAX_FILLINGS) -> Term | None:
+    """Fill a sketch's holes from `components` of the right type (for domains without a z3 encoding)."""
+    open_holes = holes(sketch)
+    if not open_holes:
+        return sketch
+    choices = [[c for c in components if c.type == h.type] for h in open_holes]
+    if any(not c for c in choices):
+        return None
+    envs = [task.signature.env(ex.inputs) for ex in task.examples]
+    for k, combo in enumerate(itertools.product(*choices)):
+        if k >= limit or time.monotonic() > deadline:
+            return None
+        program = substitute(sketch, dict(zip(open_holes, combo)))
+        try:
+            if all(domain.evaluate(program, env) == ex.output for env, ex in zip(envs, task.examples)):
+                return program
+        except EvaluationError:
+            continue
+    return None
+
+
+class HybridProposer:
+    """LLM proposals first, then enumeration over a grammar enriched with the model's fragments."""
+
+    name = "hybrid"
+
+    def __init__(self, llm: LLMProposer, symbolic: SymbolicProposer | None = None) -> None:
+        self.llm = llm
+        self.symbolic = symbolic or SymbolicProposer()
+
+    @property
+    def rounds(self) -> int:
+        return self.llm.rounds
+
+    def observe(self, candidate: Any) -> None:
+        """Pass verdicts on to the LLM half (transcripts, fragments of filled sketches)."""
+        self.llm.observe(candidate)
+
+    def propose(self, ctx: ProposerContext) -> Iterator[Proposal]:
+        yield from self.llm.propose(ctx)
+        st = self.llm.state(ctx)
+        domain, task = ctx.domain, ctx.task
+        filled = [c.program for c in st.checked if c.program is not None]
+        pieces = fragments([*st.programs, *filled])
+        if not domain.has_encoding:  # the checker cannot fill holes with z3: try the pieces and grammar leaves
+            grammar = task.grammar or domain.search_grammar(task)
+            leaves = [p.leaf for p in grammar.productions if p.leaf is not None]
+            for sketch in [p for p in st.programs if holes(p)]:
+                program = fill_by_enumeration(domain, task, sketch, [*leaves, *pieces], ctx.deadline)
+                if program is not None:
+                    yield Proposal(Provenance(self.name + "+fill", ctx.round), program)
+        now = time.monotonic()
+        rounds_left = max(self.rounds - ctx.round, 1)
+        until = now + max(ctx.deadline - now, 0.0) / rounds_left
+        custom = getattr(domain, "enumerate_candidates", None) is not None and task.grammar is None
+        sub_task = task
+        if not custom and pieces:
+            base = task.grammar or domain.search_grammar(task)
+            sub_task = dataclasses.replace(task, grammar=enrich_grammar(base, pieces, strict=task.grammar is not None))
+        sub = ProposerContext(sub_task, domain, ctx.settings, until, ctx.round, ctx.feedback, ctx.stats)
+        if st.transcript is not None:
+            st.transcript.write("symbolic", round=ctx.round, fragments=0 if custom else len(pieces),
+                                seconds=round(until - now, 3))
+        for proposal in self.symbolic.propose(sub):
+            yield dataclasses.replace(proposal, provenance=Provenance(
+                self.name + "+" + proposal.provenance.proposer, ctx.round))

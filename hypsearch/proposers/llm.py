@@ -1,0 +1,239 @@
+"""The LLM proposer: hypotheses in words → programs → fit → feedback → better hypotheses (T rounds).
+
+After Qiu et al. 2023 ("Phenomenal Yet Puzzling") and Wang et al. 2023 ("Hypothesis Search"): each
+round asks the model for N distinct rules in natural language, the translator compiles each into
+the DSL (re-parsed by the domain's own parser, repaired from located errors), and the engine checks
+them.  The next round's request carries the failures: each rule, its program, failing examples with
+input, expected output and what the program produced.  Model output is only ever parsed, never run
+as Python.  Usage, cost and translation counts go to `ctx.stats["llm"]`; transcripts to
+`settings.transcript_dir`.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import weakref
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any, Iterator
+
+from hypsearch.candidate import Candidate, CandidateStatus, Provenance
+from hypsearch.checker import Proposal
+from hypsearch.errors import BudgetExhausted
+from hypsearch.feedback import candidate_feedback, round_feedback
+from hypsearch.program import Term
+from hypsearch.prompts import hypotheses_messages, signature_text
+from hypsearch.proposers import Proposer, ProposerContext
+from hypsearch.settings import Settings
+from hypsearch.translator import TranslationCounts, Translator, grammar_for
+
+if TYPE_CHECKING:
+    from hypsearch.llm.client import Budget, LLMClient, UsageMeter
+    from hypsearch.transcript import TranscriptWriter
+
+
+@dataclass
+class _TaskState:
+    """Everything the proposer keeps for one solve() of one task."""
+
+    stats: dict[str, Any]
+    meter: "UsageMeter"
+    budget: "Budget"
+    translator: Translator
+    deadline_bound: bool
+    transcript: "TranscriptWriter | None" = None
+    hypotheses: int = 0
+    requests: int = 0
+    successful_requests: int = 0
+    unusable_replies: int = 0
+    failed_requests: int = 0
+    programs: list[Term] = field(default_factory=list)
+    """Every program the translator produced this task (sketches with holes included)."""
+    checked: list[Candidate] = field(default_factory=list)
+    """Every verdict the engine reported for this proposer's proposals."""
+
+
+def merge_hypotheses(replies: list[str], limit: int) -> list[str]:
+    """Distinct hypotheses from several sampled replies, taken round-robin so each sample contributes."""
+    from hypsearch.llm.replies import parse_hypotheses
+
+    parsed = [parse_hypotheses(text, limit) for text in replies]
+    out: list[str] = []
+    seen: set[str] = set()
+    for depth in range(max((len(p) for p in parsed), default=0)):
+        for hyps in parsed:
+            if depth < len(hyps):
+                key = " ".join(hyps[depth].casefold().split()).rstrip(".")
+                if key not in seen:
+                    seen.add(key)
+                    out.append(hyps[depth])
+                    if len(out) >= limit:
+                        return out
+    return out
+
+
+class LLMProposer:
+    """Proposes programs by asking a model for rules and translating them; refines with feedback."""
+
+    name = "llm"
+
+    def __init__(self, settings: Settings, client: "LLMClient") -> None:
+        self.settings = settings
+        self.client = client
+        self._state: _TaskState | None = None
+        self._finalizer = weakref.finalize(self, client.close)
+
+    @property
+    def rounds(self) -> int:
+        return self.settings.rounds
+
+    def close(self) -> None:
+        """Release the client's connections and threads."""
+        self._finalizer()
+
+    # -- per-task state -----------------------------------------------------------------------------
+    def state(self, ctx: ProposerContext) -> _TaskState:
+        """The state of the task `ctx` belongs to (a new solve() starts a fresh one)."""
+        from hypsearch.llm.client import Budget, UsageMeter
+
+        st = self._state
+        if st is not None and st.stats is ctx.stats:
+            return st
+        s = self.settings
+        left = max(ctx.deadline - time.monotonic(), 0.0)
+        limit = s.llm_max_seconds if s.llm_max_seconds is not None else math.inf
+        meter = UsageMeter()
+        budget = Budget(max_calls=s.llm_max_calls, max_tokens=s.llm_max_tokens, max_seconds=min(limit, left))
+        translator = Translator(self.client, ctx.domain, ctx.task, repairs=s.repairs,
+                                grammar=grammar_for(self.client.config, ctx.domain, s.llm_grammar),
+                                meter=meter, budget=budget, counts=TranslationCounts())
+        st = _TaskState(ctx.stats, meter, budget, translator, deadline_bound=left <= limit)
+        if s.transcript_dir:
+            from hypsearch.transcript import TranscriptWriter
+
+            st.transcript = TranscriptWriter(s.transcript_dir, ctx.task.id)
+            cfg = self.client.config
+            st.transcript.write("start", domain=ctx.task.domain, signature=signature_text(ctx.task),
+                                model=cfg.model, base_url=cfg.base_url, backend=cfg.backend, rounds=s.rounds,
+                                hypotheses=s.hypotheses, repairs=s.repairs,
+                                grammar_constrained=st.translator.grammar is not None)
+        self._state = st
+        return st
+
+    def _log(self, st: _TaskState, event: str, **fields: Any) -> None:
+        if st.transcript is not None:
+            st.transcript.write(event, **fields)
+
+    def _publish(self, st: _TaskState) -> None:
+        """Copy usage, cost and translation counts into the task's stats (they reach Result.stats)."""
+        st.stats["llm"] = {
+            **asdict(st.meter.stats()),
+            "hypothesis_requests": st.requests,
+            "failed_requests": st.failed_requests,
+            "unusable_replies": st.unusable_replies,
+            "hypotheses": st.hypotheses,
+            "translations": st.translator.counts.as_dict(),
+            "grammar_constrained": st.translator.grammar is not None,
+        }
+
+    def _quiet_stop(self, st: _TaskState, ctx: ProposerContext) -> bool:
+        """True when a BudgetExhausted only means the task's own time limit is up (the engine says so)."""
+        b = st.budget
+        spent_calls = b.max_calls is not None and b.calls >= b.max_calls
+        spent_tokens = b.max_tokens is not None and b.tokens >= b.max_tokens
+        return st.deadline_bound and not spent_calls and not spent_tokens and \
+            time.monotonic() >= ctx.deadline - 1.0
+
+    # -- the engine's hooks ---------------------------------------------------------------------------
+    def observe(self, candidate: Candidate) -> None:
+        """The engine reports each verdict: kept for the transcript and for the hybrid's fragments."""
+        st = self._state
+        if st is None or not candidate.provenance.proposer.startswith(self.name):
+            return
+        st.checked.append(candidate)
+        if st.transcript is not None:
+            task = st.translator.task
+            st.transcript.write("check", round=candidate.provenance.round, hypothesis=candidate.provenance.hypothesis,
+                                program=candidate.text, status=candidate.status.value, fit=candidate.fit,
+                                feedback=candidate_feedback(st.translator.domain, task, candidate))
+
+    def propose(self, ctx: ProposerContext) -> Iterator[Proposal]:
+        """One round: ask for hypotheses (with last round's failures), translate each, yield the programs."""
+        st = self.state(ctx)
+        try:
+            yield from self._round(st, ctx)
+        except BudgetExhausted:
+            self._publish(st)
+            if self._quiet_stop(st, ctx):
+                return
+            raise
+        finally:
+            self._publish(st)
+
+    def _round(self, st: _TaskState, ctx: ProposerContext) -> Iterator[Proposal]:
+        from hypsearch.llm.client import LLMCallFailed
+
+        s, domain, task = self.settings, ctx.domain, ctx.task
+        failures = [c for c in ctx.feedback if c.provenance.proposer.startswith(self.name)]
+        feedback = round_feedback(domain, task, failures, max_items=s.hypotheses) if ctx.round > 0 else ""
+        messages = hypotheses_messages(domain, task, feedback)
+        st.requests += 1
+        try:
+            replies = self.client.complete(messages, n=s.hypotheses, meter=st.meter, budget=st.budget)
+        except LLMCallFailed as exc:
+            st.failed_requests += 1
+            self._log(st, "request_failed", round=ctx.round, error=str(exc))
+            if ctx.round >= self.rounds - 1 and st.successful_requests == 0:
+                raise  # the endpoint never answered: say so instead of "no proposal"
+            return
+        st.successful_requests += 1
+        hypotheses = merge_hypotheses([r.text for r in replies], s.hypotheses)
+        if not hypotheses:
+            st.unusable_replies += 1
+            self._log(st, "no_hypotheses", round=ctx.round, replies=len(replies), feedback=feedback,
+                      texts=[r.text for r in replies])
+            return
+        st.hypotheses += len(hypotheses)
+        self._log(st, "hypotheses", round=ctx.round, replies=len(replies), feedback=feedback,
+                  hypotheses=hypotheses)
+        for hypothesis in hypotheses:
+            if time.monotonic() > ctx.deadline:
+                return
+            tr = st.translator.translate(hypothesis)
+            self._log(st, "translation", round=ctx.round, hypothesis=hypothesis, outcome=tr.outcome,
+                      program=domain.show(tr.program) if tr.program is not None else None,
+                      attempts=[{"reply": a.reply, "program": a.program, "error": a.error} for a in tr.attempts])
+            self._publish(st)
+            provenance = Provenance(self.name, ctx.round, hypothesis)
+            if tr.program is not None:
+                st.programs.append(tr.program)
+                yield Proposal(provenance, tr.program)
+            elif tr.outcome == "failed":
+                yield Proposal(provenance, None, tr.text)  # the checker records why; it feeds the next round
+
+
+def make_client(settings: Settings) -> "LLMClient":
+    """An LLMClient for the settings' endpoint (config file / environment) and completion cache."""
+    from hypsearch.llm.cache import CompletionCache
+    from hypsearch.llm.client import LLMClient
+    from hypsearch.llm.config import load_config
+
+    config = load_config(settings.llm_config)
+    cache = None
+    if settings.cache_path and settings.cache_mode != "off":
+        cache = CompletionCache(settings.cache_path, settings.cache_mode)  # type: ignore[arg-type]
+    return LLMClient(config, cache)
+
+
+def make_llm_proposer(settings: Settings) -> Proposer:
+    """The proposer for `settings.proposer` 'llm' or 'hybrid' (used by engine.default_proposer)."""
+    client = make_client(settings)
+    llm = LLMProposer(settings, client)
+    if settings.proposer == "hybrid":
+        from hypsearch.proposers.hybrid import HybridProposer
+
+        return HybridProposer(llm)
+    return llm
+
+
+__all__ = ["LLMProposer", "make_client", "make_llm_proposer", "merge_hypotheses"]

@@ -1,0 +1,2 @@
+; behaviour: abort
+(set-logic SLIA)

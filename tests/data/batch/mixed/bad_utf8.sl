@@ -1,0 +1,2 @@
+; behaviour: good
+ÿþ not utf-8

@@ -1,0 +1,2 @@
+; behaviour: hang
+(set-logic SLIA)

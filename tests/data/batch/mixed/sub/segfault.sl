@@ -1,0 +1,2 @@
+; behaviour: segfault
+(set-logic SLIA)

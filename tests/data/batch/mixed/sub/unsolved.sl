@@ -1,0 +1,3 @@
+; behaviour: unsolved
+(set-logic SLIA)
+(check-synth)
