@@ -110,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMAND_MODULES = ("hypsearch.batch.cli",)
+COMMAND_MODULES = ("hypsearch.batch.cli", "hypsearch.transcript")
 """Modules that add sub-commands through `extra_command` (imported when the parser is built)."""
 
 

@@ -108,6 +108,9 @@ class Domain:
     """Grammar rule alias → (type, token text → value), for the literals of this syntax."""
     symbol_constants: Mapping[str, tuple[Type, Any]] = field(default_factory=dict)
     """Bare symbols that denote constants (`true`, `false`, colour names …)."""
+    smt_logics: tuple[str, ...] = ()
+    """SMT-LIB logics whose terms this domain covers ("SLIA", "LIA", "BV"): front-ends that read
+    SMT-LIB-based formats (SyGuS) pick a domain by the file's logic."""
 
     # -- derived tables ------------------------------------------------------
     @cached_property

@@ -14,7 +14,7 @@ from typing import Any
 from hypsearch.candidate import Candidate, CandidateStatus
 from hypsearch.checker import check, predict
 from hypsearch.domain import Domain
-from hypsearch.errors import HypsearchError
+from hypsearch.errors import BudgetExhausted, HypsearchError
 from hypsearch.program import size
 from hypsearch.proposers import Proposer, ProposerContext
 from hypsearch.registry import get_domain
@@ -75,6 +75,10 @@ def solve(task: Task, settings: Settings | None = None, *, proposer: Proposer | 
     def finish(status: Status, reason: str, stats: dict[str, Any] | None = None) -> Result:
         return _result(task, domain, run, status, reason, time.monotonic() - started, stats or {})
 
+    if task.spec is not None:  # a logical spec: counterexample-guided rounds around the proposer
+        from hypsearch.cegis import solve_with_spec
+
+        return solve_with_spec(task, settings, proposer=proposer, domain=domain)
     clash = task.contradictory_examples()
     if clash is not None:
         return finish(Status.INFEASIBLE, f"infeasible: examples with input {clash[0].inputs!r} want different outputs")
@@ -83,6 +87,8 @@ def solve(task: Task, settings: Settings | None = None, *, proposer: Proposer | 
     feedback: list[Candidate] = []
     stats: dict[str, Any] = {}
     stop = ""
+    budget_stop = ""
+    observe = getattr(proposer, "observe", None)  # optional: the proposer sees every verdict (transcripts)
     for round_no in range(max(1, proposer.rounds)):
         ctx = ProposerContext(task, domain, settings, deadline, round_no, tuple(feedback), stats)
         round_failures: list[Candidate] = []
@@ -97,6 +103,8 @@ def solve(task: Task, settings: Settings | None = None, *, proposer: Proposer | 
                 run.phases["check"].seconds += t_prop - t_check
                 run.phases["check"].count += 1
                 run.statuses[candidate.status] += 1
+                if observe is not None:
+                    observe(candidate)
                 if candidate.status is CandidateStatus.ACCEPTED:
                     if all(candidate.text != c.text for c in run.accepted):
                         run.accepted.append(candidate)
@@ -109,6 +117,9 @@ def solve(task: Task, settings: Settings | None = None, *, proposer: Proposer | 
                         run.kept.append(candidate)
                 if time.monotonic() > deadline:
                     break
+        except BudgetExhausted as exc:  # a per-task budget (LLM calls, tokens, seconds) ends the task
+            budget_stop = str(exc)
+            break
         except HypsearchError as exc:
             return finish(Status.ERROR, f"{type(exc).__name__}: {exc}", stats)
         if stop or time.monotonic() > deadline:
@@ -116,6 +127,8 @@ def solve(task: Task, settings: Settings | None = None, *, proposer: Proposer | 
         feedback = round_failures
     if run.accepted:
         return finish(Status.SOLVED, "solved", stats)
+    if budget_stop:
+        return finish(Status.UNSOLVED, budget_stop, stats)
     if time.monotonic() > deadline:
         return finish(Status.UNSOLVED, f"time limit {settings.time_limit:g} s", stats)
     if stats.get("exhausted"):

@@ -35,6 +35,20 @@ class Settings:
     """Answers per test input; None means the task's own (ARC: 2)."""
     llm_config: str | None = None
     """Path of an LLM endpoint config file (see `hypsearch.llm.config`)."""
+    cache_path: str | None = None
+    """SQLite completion cache of the LLM proposer (None: no cache)."""
+    cache_mode: str = "use"
+    """'use', 'refresh', 'off' or 'replay' (read only; a miss is an error)."""
+    llm_grammar: str = "auto"
+    """Grammar-constrained translation: 'auto' (where the endpoint supports it), 'on' or 'off'."""
+    llm_max_calls: int | None = None
+    """Per-task budget of LLM calls (None: unlimited)."""
+    llm_max_tokens: int | None = None
+    """Per-task budget of LLM tokens (None: unlimited)."""
+    llm_max_seconds: float | None = None
+    """Per-task budget of seconds spent in LLM calls and their retries (None: the task's time limit)."""
+    transcript_dir: str | None = None
+    """Run directory for per-task LLM transcripts (JSON lines; `hypsearch show DIR`)."""
 
     def __post_init__(self) -> None:
         if self.time_limit <= 0:
@@ -44,6 +58,16 @@ class Settings:
         for name in ("rounds", "hypotheses", "max_cost", "max_value_size", "z3_timeout_ms"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if self.repairs < 0:
+            raise ConfigError(f"repairs must be at least 0, got {self.repairs}")
+        if self.cache_mode not in ("use", "refresh", "off", "replay"):
+            raise ConfigError(f"cache_mode must be 'use', 'refresh', 'off' or 'replay', got {self.cache_mode!r}")
+        if self.llm_grammar not in ("auto", "on", "off"):
+            raise ConfigError(f"llm_grammar must be 'auto', 'on' or 'off', got {self.llm_grammar!r}")
+        for name in ("llm_max_calls", "llm_max_tokens", "llm_max_seconds"):
+            value = getattr(self, name)
+            if value is not None and value <= 0:
+                raise ConfigError(f"{name} must be positive, got {value}")
         if not 0.0 <= self.unify_after <= 1.0:
             raise ConfigError(f"unify_after must lie in [0, 1], got {self.unify_after}")
 

@@ -18,7 +18,7 @@ from hypsearch.candidate import Provenance
 from hypsearch.checker import Proposal
 from hypsearch.domain import Domain
 from hypsearch.errors import EvaluationError
-from hypsearch.program import App, Const, Hole, Term, Var, holes, size, subterms, substitute
+from hypsearch.program import Hole, Term, Var, holes, size, subterms, substitute
 from hypsearch.proposers import ProposerContext
 from hypsearch.proposers.llm import LLMProposer
 from hypsearch.proposers.symbolic import SymbolicProposer

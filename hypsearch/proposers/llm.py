@@ -17,7 +17,7 @@ import weakref
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 
-from hypsearch.candidate import Candidate, CandidateStatus, Provenance
+from hypsearch.candidate import Candidate, Provenance
 from hypsearch.checker import Proposal
 from hypsearch.errors import BudgetExhausted
 from hypsearch.feedback import candidate_feedback, round_feedback
@@ -51,6 +51,9 @@ class _TaskState:
     """Every program the translator produced this task (sketches with holes included)."""
     checked: list[Candidate] = field(default_factory=list)
     """Every verdict the engine reported for this proposer's proposals."""
+    tried: set[str] = field(default_factory=set)
+    """Hypotheses already translated (normalised), so a repeated rule is not translated again."""
+    repeated: int = 0
 
 
 def merge_hypotheses(replies: list[str], limit: int) -> list[str]:
@@ -132,6 +135,7 @@ class LLMProposer:
             "failed_requests": st.failed_requests,
             "unusable_replies": st.unusable_replies,
             "hypotheses": st.hypotheses,
+            "repeated_hypotheses": st.repeated,
             "translations": st.translator.counts.as_dict(),
             "grammar_constrained": st.translator.grammar is not None,
         }
@@ -187,7 +191,14 @@ class LLMProposer:
                 raise  # the endpoint never answered: say so instead of "no proposal"
             return
         st.successful_requests += 1
-        hypotheses = merge_hypotheses([r.text for r in replies], s.hypotheses)
+        hypotheses = []
+        for h in merge_hypotheses([r.text for r in replies], s.hypotheses):
+            key = " ".join(h.casefold().split()).rstrip(".")
+            if key in st.tried:
+                st.repeated += 1
+            else:
+                st.tried.add(key)
+                hypotheses.append(h)
         if not hypotheses:
             st.unusable_replies += 1
             self._log(st, "no_hypotheses", round=ctx.round, replies=len(replies), feedback=feedback,

@@ -17,7 +17,8 @@ from hypsearch.enumeration import Enumerator
 from hypsearch.proposers import ProposerContext
 from hypsearch.search_grammar import SearchGrammar
 from hypsearch.spec import Observation
-from hypsearch.unification import IteShape, TermCover, learn_decision_tree
+from hypsearch.program import App, Term, size
+from hypsearch.unification import IteShape, TermCover
 
 CONDITIONAL_OPS: dict[tuple[str, str], Callable[[Any], bool]] = {}
 """(domain name, operator) → test on the first argument's value: operators that act as `ite`."""
@@ -98,7 +99,7 @@ class SpecEnumProposer:
         envs = [task.signature.env(i) for i in inputs]
         exact = not observations and all(len(s) == 1 for s in slots)
         target = None
-        if exact and len(index) == len(slots):
+        if exact and slots and len(index) == len(slots) == len(inputs):
             target = tuple(ex.output for ex in task.examples)
         started = time.monotonic()
         enum = Enumerator(domain, grammar, envs, target, deadline=ctx.deadline,
@@ -134,7 +135,7 @@ class SpecEnumProposer:
                     if len(predicates) + len(cover.best) == tried:
                         continue
                     tried = len(predicates) + len(cover.best)
-                    tree = learn_decision_tree(cover, predicates, shape, max_depth=24)
+                    tree = learn_tree(cover, predicates, shape)
                     if tree is not None:
                         yield Proposal(Provenance(self.name + "+unify", ctx.round), tree)
             while hits:
@@ -146,3 +147,73 @@ class SpecEnumProposer:
 
 def _zero(type_name: str) -> Any:
     return False if type_name == "Bool" else 0
+
+
+def learn_tree(cover: TermCover, predicates: Sequence[tuple[Term, tuple[bool, ...]]], shape: IteShape, *,
+               max_depth: int = 30, max_terms: int = 48) -> Term | None:
+    """EUSolver decision tree (information gain over 'which term explains the point'), with
+    per-point owner lists computed once so each split costs O(points)."""
+    from math import log2
+
+    n = len(cover.target)
+    terms = sorted(cover.best.items(), key=lambda kv: (-bin(kv[0]).count("1"), size(kv[1])))[:max_terms]
+    owners = [[i for i, (m, _) in enumerate(terms) if m >> k & 1] for k in range(n)]
+    splits: list[tuple[int, Term]] = []
+    seen: set[int] = set()
+    for term, values in predicates:
+        mask = 0
+        for k, v in enumerate(values):
+            if v:
+                mask |= 1 << k
+        if mask in (0, cover.full) or mask in seen:
+            continue
+        seen.add(mask)
+        splits.append((mask, term))
+    splits.sort(key=lambda mt: size(mt[1]))
+
+    def entropy(points: list[int]) -> float:
+        if not points:
+            return 0.0
+        weights: dict[int, float] = {}
+        for k in points:
+            if not owners[k]:
+                continue
+            share = 1.0 / len(owners[k])
+            for i in owners[k]:
+                weights[i] = weights.get(i, 0.0) + share
+        total = len(points)
+        return -sum(w / total * log2(w / total) for w in weights.values() if w > 0)
+
+    def build(points: list[int], depth: int) -> Term | None:
+        mask_pts = 0
+        for k in points:
+            mask_pts |= 1 << k
+        for mask, term in terms:
+            if mask & mask_pts == mask_pts:
+                return term
+        if depth >= max_depth:
+            return None
+        base = entropy(points)
+        best: tuple[float, int, int] | None = None
+        for idx, (mask, pred) in enumerate(splits):
+            inside = mask & mask_pts
+            if inside == 0 or inside == mask_pts:
+                continue
+            yes = [k for k in points if mask >> k & 1]
+            no = [k for k in points if not mask >> k & 1]
+            gain = base - (len(yes) * entropy(yes) + len(no) * entropy(no)) / len(points)
+            key = (gain, -size(pred), -idx)
+            if best is None or key > best:
+                best = key
+        if best is None:
+            return None
+        mask, pred = splits[-best[2]]
+        then_t = build([k for k in points if mask >> k & 1], depth + 1)
+        if then_t is None:
+            return None
+        else_t = build([k for k in points if not mask >> k & 1], depth + 1)
+        if else_t is None:
+            return None
+        return App(shape.op, (pred, then_t, else_t), then_t.type)
+
+    return build(list(range(n)), 0)

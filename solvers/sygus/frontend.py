@@ -58,6 +58,9 @@ def choose_domain(problem: SygusProblem) -> Domain:
     ops = _ops_of(fun)
     fits = [d for d in available_domains().values()
             if sorts <= set(d.types) and all(d.primitive(op) is not None for op in ops)]
+    claiming = [d for d in fits if problem.logic in d.smt_logics]
+    if claiming or fun.grammar is None:
+        fits = claiming  # without a grammar the logic alone says which terms are allowed
     if not fits:
         raise UnsupportedError(f"{problem.path}: no installed domain handles sorts {sorted(sorts)} "
                                f"with operators {sorted(ops)}")
@@ -141,9 +144,22 @@ def problem_to_task(problem: SygusProblem) -> Task:
     fun = problem.synth_funs[0]
     examples = pbe_examples(problem)
     if examples is None:
-        raise UnsupportedError(f"{problem.path}: the specification is a logical formula, not input/output "
-                               "examples; logical specifications are not supported yet")
-    domain = choose_domain(problem)
+        from hypsearch.solvers.sygus.logical import logical_task  # formulas and invariants: CEGIS
+
+        return logical_task(problem)
+    spec = None
+    try:
+        domain = choose_domain(problem)
+    except UnsupportedError:
+        from hypsearch.solvers.sygus.logical import (  # grammar calls define-funs: macros, spec, CEGIS
+            domain_with_macros, logic_domain, pbe_spec, register_conditional_macros)
+
+        if not problem.define_funs:
+            raise
+        domain = domain_with_macros(logic_domain(problem), problem.define_funs)
+        spec = pbe_spec(domain, Signature(fun.params, fun.sort, fun.name),
+                        tuple(Example(tuple(a.value for a in ins), out.value) for ins, out in examples))
+        register_conditional_macros(domain, problem.define_funs)
     grammar = search_grammar(domain, fun, fun.grammar) if fun.grammar is not None else None
     return Task(
         id=Path(problem.path).stem,
@@ -151,6 +167,7 @@ def problem_to_task(problem: SygusProblem) -> Task:
         signature=Signature(fun.params, fun.sort, fun.name),
         examples=tuple(Example(tuple(a.value for a in ins), out.value) for ins, out in examples),
         grammar=grammar,
+        spec=spec,
         source=problem.path,
         metadata={"sygus": SygusMeta(fun)},
     )

@@ -165,6 +165,7 @@ DOMAIN = StringsDomain(
     literal_rules={"int": ("Int", int), "neg_int": ("Int", lambda digits: -int(digits)),
                    "string": ("String", read_string)},
     symbol_constants={"true": ("Bool", True), "false": ("Bool", False)},
+    smt_logics=("SLIA", "QF_SLIA", "S", "QF_S"),
     examples=(
         WorkedExample("the first word of the name", '(str.substr name 0 (str.indexof name " " 0))', (("name", "String"),)),
         WorkedExample("the last character", "(str.at s (- (str.len s) 1))", (("s", "String"),)),

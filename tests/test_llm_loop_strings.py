@@ -1,0 +1,218 @@
+"""The LLM loop end to end on a strings task, through the real openai client over HTTP to the TEST DOUBLE
+(tests/llm_server.py, a scripted server, not a model): feedback flow, replies of every shape, faults,
+cache and replay, budgets, transcripts.  Nothing here measures any model's performance.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+
+from hypsearch import Example, Signature, Task
+from hypsearch.engine import solve
+from hypsearch.prompts import TRANSLATE_SYSTEM
+from hypsearch.proposers.llm import make_llm_proposer, merge_hypotheses
+from hypsearch.result import Result, Status
+from hypsearch.settings import Settings
+
+try:
+    from llm_server import FakeOpenAIServer, Reply, delay, empty, error, running_server, text
+except ImportError:  # tests/ became a package
+    from tests.llm_server import FakeOpenAIServer, Reply, delay, empty, error, running_server, text
+
+GREET = Task("greet", "strings", Signature((("x", "String"),), "String"),
+             (Example(("Ann",), "Hi Ann"), Example(("Bo",), "Hi Bo"), Example(("Cy",), "Hi Cy")))
+WRONG_RULE = "The output is the input followed by an exclamation mark."
+RIGHT_RULE = "Prefix the input with Hi and a space."
+
+
+def messages_of(body: dict[str, Any]) -> list[dict[str, Any]]:
+    return body.get("messages") or body.get("input") or []
+
+
+def is_translation(body: dict[str, Any]) -> bool:
+    return messages_of(body)[0]["content"].startswith(TRANSLATE_SYSTEM)
+
+
+def rule_of(body: dict[str, Any]) -> str:
+    first_user = next(m for m in messages_of(body) if m["role"] == "user")["content"]
+    return first_user.split("Rule: ", 1)[1].split("\n", 1)[0]
+
+
+def greet_model(first: Callable[[], Reply] = lambda: text(json.dumps([WRONG_RULE]))) -> Callable[[dict], Reply]:
+    """Scripted replies: a wrong rule first, the right one once the request carries feedback."""
+    def respond(body: dict[str, Any]) -> Reply:
+        if is_translation(body):
+            return text('```\n(str.++ x "!")\n```') if "exclamation" in rule_of(body) else text('(str.++ "Hi " x)')
+        if "failed" in messages_of(body)[-1]["content"]:
+            return text(json.dumps([RIGHT_RULE]))
+        return first()
+    return respond
+
+
+@pytest.fixture
+def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAIServer]:
+    with running_server() as srv:
+        cfg = tmp_path / "llm.toml"
+        cfg.write_text(f'[llm]\nbase_url = "{srv.base_url}"\napi_key = "sk-test"\nmodel = "gpt-4o-mini"\n'
+                       'backoff_base_s = 0.01\nbackoff_max_s = 0.05\nmax_retries = 2\ntimeout_s = 5.0\n'
+                       'price_input_per_1k = 0.001\nprice_output_per_1k = 0.002\n')
+        monkeypatch.setenv("HYPSEARCH_TEST_LLM_CONFIG", str(cfg))
+        yield srv
+
+
+def run(server: FakeOpenAIServer, tmp_path: Path, task: Task = GREET, **kw: Any) -> Result:
+    import os
+
+    options: dict[str, Any] = {"proposer": "llm", "time_limit": 30.0, "rounds": 3, "hypotheses": 2,
+                               "llm_config": os.environ["HYPSEARCH_TEST_LLM_CONFIG"]}
+    options.update(kw)
+    return solve(task, Settings(**options))
+
+
+def hypothesis_requests(server: FakeOpenAIServer) -> list[dict[str, Any]]:
+    return [b for b in server.bodies("/chat/completions") if not is_translation(b)]
+
+
+def test_feedback_flows_into_the_second_round_and_the_loop_solves(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    server.responder = greet_model()
+    result = run(server, tmp_path, transcript_dir=str(tmp_path / "run"))
+    assert result.status is Status.SOLVED and result.program_text == '(str.++ "Hi " x)'
+    first, second = hypothesis_requests(server)
+    assert "failed" not in messages_of(first)[-1]["content"]
+    feedback = messages_of(second)[-1]["content"]
+    assert WRONG_RULE in feedback and '(str.++ x "!")' in feedback
+    assert 'expected = "Hi Ann"' in feedback and 'produced = "Ann!"' in feedback  # input, expected, produced
+    assert first["n"] == 2  # N hypotheses in one request where the endpoint supports n
+    llm = result.stats["llm"]
+    assert llm["calls"] == 4 and llm["http_calls"] == 4 and llm["hypothesis_requests"] == 2
+    assert llm["translations"]["parse_successes"] == 2 and llm["cost_usd"] > 0
+    assert json.loads(json.dumps(result.to_json()))["stats"]["llm"]["prompt_tokens"] > 0
+    lines = [json.loads(x) for x in (tmp_path / "run" / "greet.jsonl").read_text().splitlines()]
+    assert [e["event"] for e in lines].count("hypotheses") == 2
+    assert [e["status"] for e in lines if e["event"] == "check"] == ["rejected", "accepted"]
+
+
+def test_prose_reply_and_one_call_per_sample(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    def respond(body: dict[str, Any]) -> Reply:
+        if is_translation(body):
+            return text("Sure! Here it is.\nProgram: (str.++ \"Hi \" x)")
+        return text(f"Looking at the examples, I believe the rule is simple. {RIGHT_RULE}")
+    server.responder = respond
+    result = run(server, tmp_path, rounds=1)
+    assert result.status is Status.SOLVED
+    assert merge_hypotheses(['["a rule", "b rule"]', "1. b rule\n2. c rule"], 5) == ["a rule", "b rule", "c rule"]
+
+
+def test_empty_and_garbage_replies_are_counted_failures(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    replies = iter([empty(), text("!!! ??? 42")])
+    server.responder = greet_model(first=lambda: next(replies, text(json.dumps([RIGHT_RULE]))))
+    result = run(server, tmp_path, hypotheses=1)
+    assert result.status is Status.SOLVED
+    llm = result.stats["llm"]
+    assert llm["empty_replies"] == 1 and llm["unusable_replies"] == 2 and llm["hypothesis_requests"] == 3
+
+
+def test_429_and_500_are_retried(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    server.responder = greet_model(first=lambda: text(json.dumps([RIGHT_RULE])))
+    server.script(error(429, retry_after="0"), error(500))
+    result = run(server, tmp_path)
+    assert result.status is Status.SOLVED
+    assert result.stats["llm"]["retries"] == 2 and server.count() == 4
+
+
+def test_hanging_endpoint_times_out_with_a_stated_reason(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    cfg = tmp_path / "slow.toml"
+    cfg.write_text(f'[llm]\nbase_url = "{server.base_url}"\napi_key = "k"\ntimeout_s = 0.3\nmax_retries = 0\n')
+    server.responder = lambda body: delay(5.0)
+    result = run(server, tmp_path, rounds=1, llm_config=str(cfg))
+    assert result.status is Status.ERROR
+    assert "LLMCallFailed" in result.stop_reason and "timed out" in result.stop_reason
+    assert result.seconds < 4
+
+
+def test_rerun_is_served_from_cache_and_replay_misses_fail_clearly(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    server.responder = greet_model()
+    cache = str(tmp_path / "cache.sqlite")
+    first = run(server, tmp_path, cache_path=cache)
+    requests = server.count()
+    again = run(server, tmp_path, cache_path=cache)
+    replay = run(server, tmp_path, cache_path=cache, cache_mode="replay")
+    assert server.count() == requests  # zero HTTP calls on the reruns
+    assert first.program_text == again.program_text == replay.program_text
+    assert again.stats["llm"]["http_calls"] == 0 and again.stats["llm"]["cache_hits"] == requests + 2  # n=2 samples
+    other = Task("shout", "strings", GREET.signature, (Example(("a",), "a!"),))
+    miss = run(server, tmp_path, task=other, cache_path=cache, cache_mode="replay")
+    assert miss.status is Status.ERROR and "replay mode: no cached completion" in miss.stop_reason
+    assert server.count() == requests
+
+
+@pytest.mark.parametrize("budget, reason", [({"llm_max_calls": 1}, "LLM call budget exhausted: 1 of 1 calls used"),
+                                            ({"llm_max_tokens": 10}, "LLM token budget exhausted")])
+def test_budget_exhaustion_states_which_budget(server: FakeOpenAIServer, tmp_path: Path,
+                                               budget: dict[str, int], reason: str) -> None:
+    server.responder = greet_model()
+    result = run(server, tmp_path, **budget)
+    assert result.status is Status.UNSOLVED and result.stop_reason.startswith(reason)
+
+
+def test_hybrid_fills_the_holes_of_a_sketch(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    server.responder = lambda body: text("(str.++ ? x)") if is_translation(body) else text(json.dumps([RIGHT_RULE]))
+    result = run(server, tmp_path, proposer="hybrid", rounds=1)
+    assert result.status is Status.SOLVED and result.program_text == '(str.++ "Hi " x)'
+    accepted = result.candidates[0]
+    assert accepted.provenance.proposer == "llm" and accepted.provenance.hypothesis == RIGHT_RULE
+
+
+def test_hybrid_enumerates_over_the_models_fragments(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    task = Task("join", "strings", GREET.signature,
+                (Example(("abc-def",), "abcdef"), Example(("xyz-uvw",), "xyzuvw"), Example(("pqr-stu",), "pqrstu")))
+    swapped = "(str.++ (str.substr x 4 3) (str.substr x 0 3))"  # wrong, but its parts are right
+    server.responder = lambda body: text(swapped) if is_translation(body) else text('["Swap the halves."]')
+    alone = solve(task, Settings(proposer="symbolic", time_limit=3.0, max_cost=4))
+    assert not alone.solved
+    result = run(server, tmp_path, task=task, proposer="hybrid", rounds=1, max_cost=4, time_limit=10.0)
+    assert result.status is Status.SOLVED
+    assert result.program_text == "(str.++ (str.substr x 0 3) (str.substr x 4 3))"
+    assert result.candidates[0].provenance.proposer.startswith("hybrid+symbolic")
+
+
+def test_the_llm_proposer_needs_a_key_for_openai(monkeypatch: pytest.MonkeyPatch) -> None:
+    from hypsearch.errors import ConfigError
+
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    with pytest.raises(ConfigError, match="API key"):
+        make_llm_proposer(Settings(proposer="llm"))
+
+
+def test_feedback_names_failing_examples_and_spec_counterexamples() -> None:
+    from hypsearch.candidate import Candidate, CandidateStatus, ExampleOutcome, Provenance
+    from hypsearch.feedback import candidate_feedback, round_feedback
+    from hypsearch.registry import get_domain
+
+    strings = get_domain("strings")
+    wrong = Candidate(CandidateStatus.REJECTED, Provenance("llm", 0, "shout"), None, '(str.++ x "!")',
+                      (ExampleOutcome(0, False, "Ann!"), ExampleOutcome(1, True, "Hi Bo"),
+                       ExampleOutcome(2, False, None, "`str.at` failed")))
+    text_ = candidate_feedback(strings, GREET, wrong)
+    assert text_.startswith("It gets 2 of 3 examples wrong.")
+    assert 'x = "Ann"\n  expected = "Hi Ann"\n  produced = "Ann!"' in text_ and "failed: `str.at` failed" in text_
+    spec = Candidate(CandidateStatus.REJECTED, Provenance("llm", 0, "echo"), None, "x",
+                     (ExampleOutcome(0, True, "a"),), detail="violated at x='b'")
+    assert "violates the specification: violated at x='b'" in candidate_feedback(strings, GREET, spec)
+    both = round_feedback(strings, GREET, [wrong, spec])
+    assert both.index("Hypothesis: echo") < both.index("Hypothesis: shout")  # best fit first
+
+
+def test_a_repeated_hypothesis_is_not_translated_again(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    server.responder = lambda body: (text('(str.++ x "!")') if is_translation(body)
+                                     else text(json.dumps([WRONG_RULE])))
+    result = run(server, tmp_path, rounds=3)
+    assert result.status is Status.UNSOLVED and result.stop_reason == "no candidate fit after 3 round(s)"
+    llm = result.stats["llm"]
+    assert llm["hypothesis_requests"] == 3 and llm["translations"]["translations"] == 1
+    assert llm["repeated_hypotheses"] == 2
