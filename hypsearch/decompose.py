@@ -43,7 +43,9 @@ def decompose(enum: Enumerator, target: tuple[Any, ...], *, depth: int = 5, dead
                 continue  # nt cannot become this production's nonterminal
             first_nt, rest_nt = p.args
             tried = 0
-            for values, term in enum.bank.seen[first_nt].items():
+            for scanned, (values, term) in enumerate(enum.bank.seen[first_nt].items()):
+                if scanned & 1023 == 1023 and time.monotonic() > deadline:
+                    return None
                 rest = []
                 progress = False
                 for whole, piece in zip(want, values):

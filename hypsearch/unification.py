@@ -113,7 +113,9 @@ def learn_decision_tree(cover: TermCover, predicates: Sequence[tuple[Term, tuple
             return None
         base = _entropy(examples, terms)
         best: tuple[float, int, int, Term] | None = None
-        for mask, pred in useful:
+        for count, (mask, pred) in enumerate(useful):
+            if count & 127 == 127 and deadline is not None and time.monotonic() > deadline:
+                return None
             yes = [k for k in examples if mask >> k & 1]
             if not yes or len(yes) == len(examples):
                 continue
