@@ -4,7 +4,9 @@ When a grammar builds values with an associative concatenation (`str.++`, list a
 an output vector can be split into a banked prefix and a remainder that is solved the
 same way, recursively: `"N.F."` = `(str.at name 0)` ++ `"."` ++ … .  This finds long
 programs assembled from short pieces that plain bottom-up enumeration would reach only
-at a high cost (Duet- and FlashFill-style witness functions, on the bank).
+at a high cost (Duet- and FlashFill-style witness functions, on the bank).  Banked
+programs are looked up by their value on the first example, so each step costs the
+number of prefixes of one output, not the size of the bank.
 """
 
 from __future__ import annotations
@@ -16,8 +18,7 @@ from hypsearch.enumeration import Enumerator
 from hypsearch.program import App, Term
 
 
-def decompose(enum: Enumerator, target: tuple[Any, ...], *, depth: int = 5, deadline: float,
-              max_candidates: int = 20000) -> Term | None:
+def decompose(enum: Enumerator, target: tuple[Any, ...], *, depth: int = 6, deadline: float) -> Term | None:
     """A program of the start symbol producing `target`, built by splitting concatenations."""
     grammar = enum.grammar
     domain = enum.domain
@@ -26,10 +27,13 @@ def decompose(enum: Enumerator, target: tuple[Any, ...], *, depth: int = 5, dead
         if p.op is None or len(p.args) != 2:
             continue
         prim = domain.primitive(p.op)
-        if prim is not None and prim.split is not None:
-            splits.append((p, prim.split))
-    if not splits:
+        if prim is not None and prim.split is not None and prim.prefixes is not None:
+            splits.append((p, prim.split, prim.prefixes))
+    if not splits or not target:
         return None
+    enum.index_by_first_value()
+    index = enum.by_first
+    assert index is not None
     failed: set[tuple[str, tuple[Any, ...]]] = set()
 
     def solve(nt: str, want: tuple[Any, ...], left: int) -> Term | None:
@@ -38,32 +42,27 @@ def decompose(enum: Enumerator, target: tuple[Any, ...], *, depth: int = 5, dead
             return hit
         if left == 0 or (nt, want) in failed or time.monotonic() > deadline:
             return None
-        for p, split in splits:
+        for p, split, prefixes in splits:
             if nt not in enum.units.get(p.nonterminal, ()):
                 continue  # nt cannot become this production's nonterminal
             first_nt, rest_nt = p.args
-            tried = 0
-            for scanned, (values, term) in enumerate(enum.bank.seen[first_nt].items()):
-                if scanned & 1023 == 1023 and time.monotonic() > deadline:
-                    return None
-                rest = []
-                progress = False
-                for whole, piece in zip(want, values):
-                    r = split(whole, piece)
-                    if r is None:
-                        break
-                    if r != whole:
-                        progress = True
-                    rest.append(r)
-                else:
-                    if not progress:
-                        continue
-                    tried += 1
-                    if tried > max_candidates:
-                        break
-                    sub = solve(rest_nt, tuple(rest), left - 1)
-                    if sub is not None:
-                        return App(p.op, (term, sub), enum.types[p.nonterminal])
+            table = index[first_nt]
+            for piece in prefixes(want[0]):
+                for values, term in table.get(piece, ()):
+                    rest = []
+                    progress = False
+                    for whole, part in zip(want, values):
+                        r = split(whole, part)
+                        if r is None:
+                            break
+                        progress = progress or r != whole
+                        rest.append(r)
+                    else:
+                        if not progress:
+                            continue
+                        sub = solve(rest_nt, tuple(rest), left - 1)
+                        if sub is not None:
+                            return App(p.op, (term, sub), enum.types[p.nonterminal])
         failed.add((nt, want))
         return None
 

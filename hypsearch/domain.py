@@ -65,6 +65,8 @@ class Primitive:
     split: Callable[[Any, Any], Any] | None = None
     """For an associative concatenation `op(a, b) = t`: given t and a, the b that completes it
     (None when a does not fit).  Lets the search decompose outputs top-down against the bank."""
+    prefixes: Callable[[Any], Any] | None = None
+    """With `split`: every a with `op(a, b) = t` for some b, longest first (the prefixes of t)."""
     batch: Callable[..., tuple[Any, ...]] | None = None
     """Optional fast path for the enumerator: argument tuples over all examples → result tuple.
     Must agree with `impl` (checked by `domain check`); never used to judge an answer."""

@@ -96,6 +96,16 @@ class Enumerator:
         self.timed_out = False
         self.listeners: list[Callable[[str, Term, tuple[Any, ...]], None]] = []
         self._size = {t: vt.size for t, vt in domain.types.items() if vt.size is not None}
+        self.by_first: dict[str, dict[Any, list[tuple[tuple[Any, ...], Term]]]] | None = None
+        """Banked programs indexed by their value on the first example (decomposition uses it)."""
+
+    def index_by_first_value(self) -> None:
+        """Start indexing banked programs by their first example's value (for prefix look-ups)."""
+        if self.by_first is None:
+            self.by_first = {nt: {} for nt in self.types}
+            for nt, table in self.bank.seen.items():
+                for values, term in table.items():
+                    self.by_first[nt].setdefault(values[0], []).append((values, term))
 
     # -- grammar helpers --------------------------------------------------------
     def _unit_closure(self) -> dict[str, tuple[str, ...]]:
@@ -122,6 +132,8 @@ class Enumerator:
             if values in seen:
                 continue
             seen[values] = term
+            if self.by_first is not None and values:
+                self.by_first[owner].setdefault(values[0], []).append((values, term))
             self.bank.values[owner].setdefault(cost, []).append(values)
             self.bank.terms[owner].setdefault(cost, []).append(term)
             added = True

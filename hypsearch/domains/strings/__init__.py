@@ -99,7 +99,8 @@ def _prim(name: str, args: str, ret: str, definition: Any, doc: str, cost: int =
 
 PRIMITIVES: tuple[Primitive, ...] = (
     _prim("str.++", "String String", "String", S.str_concat, "concatenate two strings", variadic=True,
-          split=lambda whole, prefix: whole[len(prefix):] if whole.startswith(prefix) else None),
+          split=lambda whole, prefix: whole[len(prefix):] if whole.startswith(prefix) else None,
+          prefixes=lambda whole: [whole[:k] for k in range(len(whole), -1, -1)]),
     _prim("str.substr", "String Int Int", "String", S.str_substr,
           "(str.substr s i n): the n characters of s from index i (0-based); \"\" if out of range"),
     _prim("str.at", "String Int", "String", S.str_at, "(str.at s i): the character at index i, or \"\""),
