@@ -67,11 +67,22 @@ def test_malformed_file_gets_a_located_error_without_traceback(tmp_path: Path, t
     assert "^" in proc.stderr
 
 
-def test_logical_spec_is_reported_unsupported(tmp_path: Path) -> None:
+def test_logical_spec_is_solved_by_cegis(tmp_path: Path) -> None:
     sl = tmp_path / "max2.sl"
     sl.write_text("(set-logic LIA)\n(synth-fun m ((x Int) (y Int)) Int)\n(declare-var a Int)\n(declare-var b Int)\n"
                   "(constraint (>= (m a b) a))\n(constraint (>= (m a b) b))\n"
                   "(constraint (or (= a (m a b)) (= b (m a b))))\n(check-synth)\n")
     proc = hypsearch("solve", str(sl))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() in ("(define-fun m ((x Int) (y Int)) Int (ite (<= x y) y x))",
+                                   "(define-fun m ((x Int) (y Int)) Int (ite (<= y x) x y))")
+
+
+def test_unsupported_logical_spec_is_refused(tmp_path: Path) -> None:
+    sl = tmp_path / "two.sl"
+    sl.write_text("(set-logic LIA)\n(synth-fun f ((x Int)) Int)\n(synth-fun g ((x Int)) Int)\n(declare-var a Int)\n"
+                  "(constraint (= (f a) (g a)))\n(check-synth)\n")
+    proc = hypsearch("solve", str(sl))
     assert proc.returncode == 3
     assert proc.stdout.strip() == "unsupported"
+    assert "2 functions to synthesise" in proc.stderr

@@ -124,6 +124,8 @@ class SpecEnumProposer:
         enum.listeners.append(listen)
         unify_at = started + settings.unify_after * max(ctx.deadline - started, 0.0)
         tried = -1
+        guard = task.metadata.get("spec_condition")
+        tried_guarded: set[Any] = set()
         try:
             for event, term in enum.events():
                 if event == "solution":
@@ -135,7 +137,16 @@ class SpecEnumProposer:
                     if len(predicates) + len(cover.best) == tried:
                         continue
                     tried = len(predicates) + len(cover.best)
-                    tree = learn_tree(cover, predicates, shape)
+                    if guard is not None:
+                        guarded = guarded_chain(cover, guard, shape)
+                        if guarded is not None and guarded not in tried_guarded:
+                            tried_guarded.add(guarded)
+                            yield Proposal(Provenance(self.name + "+guard", ctx.round), guarded)
+                    # first predicates that compare inputs only (they generalise), then any
+                    plain = [pv for pv in predicates if not _has_const(pv[0])]
+                    tree = learn_tree(cover, plain, shape) if plain else None
+                    if tree is None:
+                        tree = learn_tree(cover, predicates, shape)
                     if tree is not None:
                         yield Proposal(Provenance(self.name + "+unify", ctx.round), tree)
             while hits:
@@ -143,6 +154,33 @@ class SpecEnumProposer:
         finally:
             ctx.stats.update(enum.stats(time.monotonic() - started).__dict__)
             ctx.stats["exhausted"] = enum.exhausted
+
+
+def guarded_chain(cover: TermCover, guard: Callable[[Term], Term], shape: IteShape, most: int = 24) -> Term | None:
+    """Single-invocation answer: terms chosen by greedy set cover, each guarded by the spec itself,
+    `(ite spec[f:=t1] t1 (ite spec[f:=t2] t2 … tk))` (right wherever one of the terms is right)."""
+    if shape.op != "ite":
+        return None
+    left = cover.full
+    chosen: list[Term] = []
+    while left and len(chosen) < most:
+        best = max(cover.best.items(), key=lambda kv: (bin(kv[0] & left).count("1"), -size(kv[1])), default=None)
+        if best is None or not best[0] & left:
+            return None
+        chosen.append(best[1])
+        left &= ~best[0]
+    if left or not chosen:
+        return None
+    out = chosen[-1]
+    for t in reversed(chosen[:-1]):
+        out = App("ite", (guard(t), t, out), out.type)
+    return out
+
+
+def _has_const(term: Term) -> bool:
+    from hypsearch.program import Const, subterms
+
+    return any(isinstance(t, Const) for t in subterms(term))
 
 
 def _zero(type_name: str) -> Any:

@@ -54,6 +54,14 @@ def _z3_string(s: str) -> z3.ExprRef:
     return units[0] if len(units) == 1 else z3.Concat(*units)
 
 
+def _z3_bool(e: z3.ExprRef) -> bool:
+    if z3.is_true(e):
+        return True
+    if z3.is_false(e):
+        return False
+    raise ValueError(f"not a Boolean constant: {e}")
+
+
 def _from_z3_string(e: z3.ExprRef) -> str:
     return e.as_string()
 
@@ -86,7 +94,7 @@ INT = ValueType(
 )
 BOOL = ValueType(
     "Bool", lambda b: "true" if b else "false", is_value=lambda v: isinstance(v, bool),
-    z3_sort=z3.BoolSort, to_z3=z3.BoolVal, from_z3=z3.is_true, strategy=_bool_strategy,
+    z3_sort=z3.BoolSort, to_z3=z3.BoolVal, from_z3=lambda e: _z3_bool(e), strategy=_bool_strategy,
 )
 
 
