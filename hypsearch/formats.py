@@ -8,11 +8,11 @@ only ever ask this registry.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Callable, Sequence
 
 from hypsearch.errors import PluginError, UnsupportedError
+from hypsearch.plugins import load_group
 from hypsearch.result import Result
 from hypsearch.task import Task
 
@@ -32,6 +32,7 @@ class TaskFormat:
 
 
 _formats: dict[str, TaskFormat] = {}
+_broken: dict[str, PluginError] = {}
 _loaded = False
 
 
@@ -41,24 +42,32 @@ def register_format(fmt: TaskFormat) -> TaskFormat:
     return fmt
 
 
+def _check_format(name: str, obj: object) -> TaskFormat:
+    if not isinstance(obj, TaskFormat):
+        raise PluginError(name, "format entry point is not a TaskFormat")
+    return obj
+
+
 def _load_entry_points() -> None:
     global _loaded
     if _loaded:
         return
     _loaded = True
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        if ep.name in _formats:
-            continue
-        try:
-            fmt = ep.load()
-        except Exception as exc:  # name the broken plug-in instead of a bare traceback
-            raise PluginError(ep.name, f"format entry point {ep.value!r} failed to load: {exc!r}") from exc
-        _formats[ep.name] = fmt
+    loaded, broken = load_group(ENTRY_POINT_GROUP, _check_format, skip=set(_formats))
+    _formats.update(loaded)
+    _broken.update(broken)
 
 
 def available_formats() -> dict[str, TaskFormat]:
+    """Every working registered format by name."""
     _load_entry_points()
     return dict(_formats)
+
+
+def broken_formats() -> dict[str, PluginError]:
+    """Format entry points that failed to load, with the reason."""
+    _load_entry_points()
+    return dict(_broken)
 
 
 def detect_format(path: Path) -> TaskFormat:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from importlib.metadata import entry_points
 from pathlib import Path
 
 from hypsearch.domain import Domain
 from hypsearch.errors import PluginError
+from hypsearch.plugins import load_group
 
 ENTRY_POINT_GROUP = "hypsearch.domains"
 
@@ -51,25 +51,22 @@ def register_domain_file(path: str | Path) -> Domain:
     return register_domain(domain, replace=True)
 
 
+def _check_domain(name: str, obj: object) -> Domain:
+    if not isinstance(obj, Domain):
+        raise PluginError(name, "entry point is not a Domain instance")
+    if obj.name != name:
+        raise PluginError(name, f"entry point name differs from the domain's name {obj.name!r}")
+    return obj
+
+
 def _load_entry_points() -> None:
     global _loaded_entry_points
     if _loaded_entry_points:
         return
     _loaded_entry_points = True
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        if ep.name in _registered:
-            continue
-        try:
-            domain = ep.load()
-        except Exception as exc:  # report which plug-in is broken, not a bare traceback
-            _broken[ep.name] = PluginError(ep.name, f"entry point {ep.value!r} failed to load: {exc!r}")
-            continue
-        if not isinstance(domain, Domain):
-            _broken[ep.name] = PluginError(ep.name, f"entry point {ep.value!r} is not a Domain instance")
-        elif domain.name != ep.name:
-            _broken[ep.name] = PluginError(ep.name, f"entry point name differs from the domain's name {domain.name!r}")
-        else:
-            _registered[ep.name] = domain
+    loaded, broken = load_group(ENTRY_POINT_GROUP, _check_domain, skip=set(_registered))
+    _registered.update(loaded)
+    _broken.update(broken)
 
 
 def get_domain(name: str) -> Domain:

@@ -9,6 +9,7 @@ from pathlib import Path
 import lark
 import pytest
 
+from hypsearch.formats import available_formats, broken_formats
 from hypsearch.registry import available_domains, broken_domains
 
 REPO = Path(__file__).resolve().parents[1]
@@ -45,3 +46,8 @@ def test_every_python_package_is_listed_in_pyproject() -> None:
 def test_builtin_domains_register_through_entry_points() -> None:
     assert not broken_domains()
     assert "strings" in available_domains()
+
+
+def test_builtin_formats_register_through_entry_points() -> None:
+    assert not broken_formats()
+    assert "sygus" in available_formats()
