@@ -47,6 +47,35 @@ class EnumerationStats:
         return self.distinct / self.seconds if self.seconds > 0 else 0.0
 
 
+def collapse_aliases(grammar: SearchGrammar) -> SearchGrammar:
+    """Merge nonterminals whose only production is another nonterminal (`Start -> ntString`).
+
+    Each program would otherwise be banked once per alias; SyGuS grammars nearly always
+    start with such a rule.
+    """
+    alias: dict[str, str] = {}
+    for nt, _ in grammar.nonterminals:
+        own = [p for p in grammar.productions if p.nonterminal == nt]
+        if len(own) == 1 and own[0].op is None and own[0].leaf is None and own[0].args[0] != nt:
+            alias[nt] = own[0].args[0]
+
+    def resolve(nt: str) -> str:
+        seen = {nt}
+        while nt in alias and alias[nt] not in seen:
+            nt = alias[nt]
+            seen.add(nt)
+        return nt
+
+    if not alias:
+        return grammar
+    productions = tuple(
+        Production(resolve(p.nonterminal), p.op, tuple(resolve(a) for a in p.args), p.leaf, p.cost)
+        for p in grammar.productions if p.nonterminal not in alias
+    )
+    nonterminals = tuple((nt, t) for nt, t in grammar.nonterminals if nt not in alias)
+    return SearchGrammar(resolve(grammar.start), nonterminals, productions, grammar.any_constant)
+
+
 def _mapped(impl: Callable[..., Any]) -> Callable[..., tuple[Any, ...]]:
     """Lift a one-example implementation to tuples over all examples."""
     return lambda *columns: tuple(map(impl, *columns))
@@ -75,7 +104,7 @@ class Enumerator:
                  target: tuple[Any, ...] | None, *, deadline: float, max_cost: int = 40,
                  max_value_size: int = 1000, max_bank: int = 3_000_000) -> None:
         self.domain = domain
-        self.grammar = grammar
+        self.grammar = collapse_aliases(grammar)
         self.envs = list(envs)
         self.target = target
         self.deadline = deadline
@@ -83,7 +112,7 @@ class Enumerator:
         self.max_value_size = max_value_size
         self.max_bank = max_bank
         self.bank = Bank()
-        self.types = dict(grammar.nonterminals)
+        self.types = dict(self.grammar.nonterminals)
         for nt in self.types:
             self.bank.values[nt] = {}
             self.bank.terms[nt] = {}

@@ -72,7 +72,7 @@ class SymbolicProposer:
         started = time.monotonic()
         enum = Enumerator(domain, grammar, envs, target, deadline=ctx.deadline,
                           max_cost=settings.max_cost, max_value_size=settings.max_value_size)
-        shape = find_ite(grammar, enum.units)
+        shape = find_ite(enum.grammar, enum.units)
         cover: TermCover | None = None
         predicates: list[tuple[Term, tuple[Any, ...]]] = []
         if shape is not None and len(target) > 1:
