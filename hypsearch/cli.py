@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Callable, Sequence
@@ -28,10 +29,21 @@ def extra_command(register: Callable[[argparse._SubParsersAction], None]) -> Cal
     return register
 
 
+def process_age() -> float:
+    """Seconds since this process started (interpreter start-up and imports included); 0 if unknown."""
+    try:
+        start_ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return max(0.0, uptime - start_ticks / os.sysconf("SC_CLK_TCK"))
+
+
 def _settings(args: argparse.Namespace) -> Settings:
     overrides = {"proposer": args.proposer}
     if args.timeout is not None:
-        overrides["time_limit"] = args.timeout
+        # --timeout is the wall clock of the whole command: start-up counts against it
+        overrides["time_limit"] = max(0.1, args.timeout - process_age())
     if getattr(args, "llm_config", None):
         overrides["llm_config"] = args.llm_config
     for name in ("cache_path", "cache_mode", "transcript_dir"):  # LLM loop options (solve)

@@ -1,0 +1,16 @@
+; hypsearch test problem (SyGuS-IF v1): the text before the first space.
+(set-logic SLIA)
+(synth-fun f ((name String)) String
+ ((Start String (ntString))
+  (ntString String (name " " (str.++ ntString ntString) (int.to.str ntInt)
+                    (str.substr ntString ntInt ntInt)))
+  (ntInt Int (0 1 -1 (+ ntInt ntInt) (str.len ntString) (str.to.int ntString)
+              (str.indexof ntString ntString ntInt)))))
+(declare-var name String)
+(constraint (= (f "Ada Lovelace") "Ada"))
+(constraint (= (f "Alan Turing") "Alan"))
+(constraint (= (f "Grace Hopper") "Grace"))
+(constraint (= (f "Edsger W Dijkstra") "Edsger"))
+(constraint (= (f "Barbara Liskov") "Barbara"))
+(constraint (= (f "Donald Knuth") "Donald"))
+(check-synth)

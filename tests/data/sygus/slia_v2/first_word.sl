@@ -1,0 +1,17 @@
+; hypsearch test problem (SyGuS-IF v2 twin of ../slia/first_word.sl).
+(set-logic SLIA)
+(synth-fun f ((name String)) String
+  ((Start String) (ntString String) (ntInt Int))
+  ((Start String (ntString))
+   (ntString String (name " " (str.++ ntString ntString) (str.from_int ntInt)
+                     (str.substr ntString ntInt ntInt)))
+   (ntInt Int (0 1 (- 1) (+ ntInt ntInt) (str.len ntString) (str.to_int ntString)
+               (str.indexof ntString ntString ntInt)))))
+(declare-var name String)
+(constraint (= (f "Ada Lovelace") "Ada"))
+(constraint (= (f "Alan Turing") "Alan"))
+(constraint (= (f "Grace Hopper") "Grace"))
+(constraint (= (f "Edsger W Dijkstra") "Edsger"))
+(constraint (= (f "Barbara Liskov") "Barbara"))
+(constraint (= (f "Donald Knuth") "Donald"))
+(check-synth)
