@@ -58,10 +58,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
     from hypsearch.formats import detect_format
 
     path = Path(args.file)
-    if not path.exists():
-        print(f"hypsearch: {path}: no such file", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    fmt = detect_format(path)
+    fmt = detect_format(path)  # also names datasets such as arc:evaluation
     settings = _settings(args)
     try:
         tasks = fmt.load(path)
@@ -74,6 +71,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
         print(f"hypsearch: {exc}", file=sys.stderr)
         return EXIT_UNSUPPORTED
     code = 0
+    finished = []
     for task in tasks:
         result = solve(task, settings)
         answer = fmt.render(task, result)
@@ -86,6 +84,12 @@ def cmd_solve(args: argparse.Namespace) -> int:
         print(f"hypsearch: {task.id}: {result.status.value} ({result.stop_reason}) in {result.seconds:.2f} s; "
               f"{result.stats.get('distinct', 0)} distinct programs", file=sys.stderr)
         code = max(code, fmt.exit_code(result))
+        finished.append((task, result))
+    if args.out:
+        if fmt.write_outputs is None:
+            print(f"hypsearch: format {fmt.name} has no submission file; --out ignored", file=sys.stderr)
+        else:
+            print(f"hypsearch: {fmt.write_outputs(Path(args.out), finished)}", file=sys.stderr)
     return code
 
 
@@ -113,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     solve_p.add_argument("--transcripts", dest="transcript_dir", default=None,
                          help="directory for per-task LLM transcripts (see `hypsearch show`)")
     solve_p.add_argument("--json", action="store_true", help="print one JSON object per task")
+    solve_p.add_argument("--out", default=None, help="write all answers to this file in the format's own "
+                         "submission shape (ARC: submission.json)")
     solve_p.set_defaults(run=cmd_solve)
     dom_p = sub.add_parser("domains", help="list installed domains")
     dom_p.set_defaults(run=cmd_domains)

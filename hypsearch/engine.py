@@ -142,7 +142,11 @@ def _enough(domain: Domain, task: Task, accepted: list[Candidate], attempts: int
     """Stop once there are `attempts` fitting programs with distinct test predictions."""
     if attempts <= 1 or not task.tests:
         return bool(accepted)
-    distinct = {repr(predict(domain, task, c.program)) for c in accepted if c.program is not None}
+    distinct = set()
+    for c in accepted:
+        pred = predict(domain, task, c.program) if c.program is not None else (None,)
+        if None not in pred:  # a program that fails on a test input makes no attempt
+            distinct.add(repr(pred))
     return len(distinct) >= attempts
 
 
@@ -157,6 +161,8 @@ def _result(task: Task, domain: Domain, run: _Run, status: Status, reason: str, 
         chosen: list[tuple[Any, ...]] = []
         for cand in ordered:
             pred = predict(domain, task, cand.program)
+            if None in pred and chosen:
+                continue  # fails on some test input: no use as a further attempt
             if pred not in chosen:
                 chosen.append(pred)
                 if cand is not best:

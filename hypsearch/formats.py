@@ -29,6 +29,9 @@ class TaskFormat:
     render: Callable[[Task, Result], str]
     """The answer as the format's own tools expect it (a SyGuS define-fun, an ARC grid …)."""
     exit_code: Callable[[Result], int] = lambda r: 0 if r.solved else 1
+    write_outputs: Callable[[Path, Sequence[tuple[Task, Result]]], str] | None = None
+    """Write all answers to one file in the format's own submission shape (ARC's submission.json);
+    returns a one-line summary (e.g. the score where answers are known)."""
 
 
 _formats: dict[str, TaskFormat] = {}
@@ -76,4 +79,6 @@ def detect_format(path: Path) -> TaskFormat:
         if fmt.detect(path):
             return fmt
     known = ", ".join(sorted(available_formats())) or "none"
+    if not path.exists() and ":" not in str(path):
+        raise UnsupportedError(f"{path}: no such file or dataset")
     raise UnsupportedError(f"{path}: no installed task format reads this file (formats: {known})")

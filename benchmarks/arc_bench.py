@@ -1,0 +1,119 @@
+"""ARC benchmark: run the symbolic grid solver over ARC-AGI-1 splits or the Hypothesis-Search subset.
+
+Each task runs in its own child process, killed when it overruns the per-task wall-clock
+limit; N workers run at once.  Prints top-2 solved counts and writes one JSON line per task.
+
+    python benchmarks/arc_bench.py --set subset100 --limit 20 --jobs 2 --out /tmp/arc_runs
+    python benchmarks/arc_bench.py --set arc:training --limit 20 --jobs 2 --out /tmp/arc_runs
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+SUBSET_IDS = REPO.parent / "shared" / "benchmarks" / "arc-subsets" / "hypothesis-search" / "random_100_arc_ids.DERIVED.txt"
+
+
+def _child(task: Any, limit: float, conn: Any) -> None:
+    from hypsearch.arc import solve
+
+    try:
+        r = solve(task, time_limit=limit)
+        conn.send({"found": r.found, "correct": r.correct(task), "programs": list(r.programs),
+                   "seconds": round(r.seconds, 2), "stats": dict(r.stats)})
+    except Exception as exc:  # report the crash as this task's result
+        conn.send({"found": False, "correct": False, "error": repr(exc)})
+    finally:
+        conn.close()
+
+
+def load_tasks(name: str) -> list[Any]:
+    """Tasks of a named set: arc:training, arc:evaluation, subset100 (Hypothesis Search ids), or a path."""
+    from hypsearch.domains.grid.arc_format import load_any, load_dataset
+
+    if name == "subset100":
+        ids = [line.strip() for line in SUBSET_IDS.read_text().splitlines() if line.strip()]
+        pool = {t.id: t for t in load_dataset("arc:training") + load_dataset("arc:evaluation")}
+        return [pool[i] for i in ids if i in pool]
+    return load_any(name)
+
+
+def run(tasks: list[Any], limit: float, jobs: int, out_file: Path) -> tuple[int, int]:
+    """Run every task in a killable child; returns (solved, total)."""
+    ctx = mp.get_context("fork")
+    pending = list(tasks)
+    running: dict[str, tuple[Any, Any, Any, float]] = {}
+    solved = done = 0
+    with out_file.open("w") as fh:
+        while pending or running:
+            while pending and len(running) < jobs:
+                t = pending.pop(0)
+                recv, send = ctx.Pipe(duplex=False)
+                p = ctx.Process(target=_child, args=(t, max(limit - 1.0, 0.5), send), daemon=True)
+                p.start()
+                send.close()
+                running[t.id] = (t, p, recv, time.monotonic())
+            time.sleep(0.05)
+            for tid, (t, p, recv, started) in list(running.items()):
+                elapsed = time.monotonic() - started
+                res = None
+                if recv.poll():
+                    try:
+                        res = recv.recv()
+                    except EOFError:
+                        res = {"found": False, "correct": False, "error": "child died"}
+                elif not p.is_alive():
+                    res = {"found": False, "correct": False, "error": f"child exited {p.exitcode}"}
+                elif elapsed > limit + 2.0:
+                    p.kill()
+                    res = {"found": False, "correct": False, "error": "timeout (killed)"}
+                if res is None:
+                    continue
+                p.join(timeout=1.0)
+                if p.is_alive():
+                    p.kill()
+                recv.close()
+                del running[tid]
+                res["task"] = tid
+                res["wall"] = round(elapsed, 2)
+                done += 1
+                solved += bool(res.get("correct"))
+                fh.write(json.dumps(res) + "\n")
+                fh.flush()
+                mark = "OK " if res.get("correct") else ("fit" if res.get("found") else "-- ")
+                print(f"[{done}/{len(tasks)}] {mark} {tid} {res['wall']:.1f}s {res.get('programs', [''])[:1]} "
+                      f"solved={solved}", flush=True)
+    return solved, len(tasks)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--set", action="append", default=None,
+                    help="arc:training, arc:evaluation, subset100, or a task folder/file (repeatable)")
+    ap.add_argument("--limit", type=float, default=60.0, help="per-task wall-clock seconds")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--first", type=int, default=0, help="only the first N tasks of each set")
+    ap.add_argument("--out", type=Path, required=True, help="output folder (outside the repo)")
+    args = ap.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name in args.set or ["subset100"]:
+        tasks = load_tasks(name)
+        if args.first:
+            tasks = tasks[:args.first]
+        fname = args.out / (name.replace(":", "_").replace("/", "_") + ".jsonl")
+        t0 = time.monotonic()
+        solved, total = run(tasks, args.limit, args.jobs, fname)
+        print(f"{name}: solved {solved}/{total} (top-2) at {args.limit:.0f}s/task, {args.jobs} jobs, "
+              f"{time.monotonic() - t0:.0f}s wall; per-task lines in {fname}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

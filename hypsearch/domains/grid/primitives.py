@@ -1,0 +1,900 @@
+"""The grid DSL's primitives: pure numpy-backed functions over Grid, Int, Object and Objects.
+
+Each function has a one-line docstring; `PRIMITIVES` registers them as domain
+Primitives.  Colours are written as Int literals 0-9; background is colour 0.
+Functions raise ValueError when not applicable (the search then drops that state).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Callable
+
+import numpy as np
+
+from hypsearch.domain import Primitive
+from hypsearch.domains.grid.values import MAX_SIDE, Grid, Obj
+
+G, I, OS, O = "Grid", "Int", "Objects", "Object"
+
+
+def _g(a: np.ndarray) -> Grid:
+    return Grid.adopt(a)
+
+
+def _color(c: int) -> int:
+    if not 0 <= c <= 9:
+        raise ValueError(f"colour {c} outside 0-9")
+    return c
+
+
+# -- geometry -------------------------------------------------------------------
+def rot90(g: Grid) -> Grid:
+    """Rotate a quarter turn counter-clockwise."""
+    return _g(np.rot90(g.a, 1))
+
+
+def rot180(g: Grid) -> Grid:
+    """Rotate a half turn."""
+    return _g(np.rot90(g.a, 2))
+
+
+def rot270(g: Grid) -> Grid:
+    """Rotate a quarter turn clockwise."""
+    return _g(np.rot90(g.a, 3))
+
+
+def flip_h(g: Grid) -> Grid:
+    """Mirror left-right."""
+    return _g(g.a[:, ::-1])
+
+
+def flip_v(g: Grid) -> Grid:
+    """Mirror top-bottom."""
+    return _g(g.a[::-1, :])
+
+
+def transpose(g: Grid) -> Grid:
+    """Swap rows and columns (mirror on the main diagonal)."""
+    return _g(g.a.T)
+
+
+def antitranspose(g: Grid) -> Grid:
+    """Mirror on the anti-diagonal."""
+    return _g(np.rot90(g.a, 2).T)
+
+
+# -- cropping and halves ---------------------------------------------------------
+def _bbox(mask: np.ndarray) -> tuple[int, int, int, int]:
+    rows = np.flatnonzero(mask.any(axis=1))
+    cols = np.flatnonzero(mask.any(axis=0))
+    if rows.size == 0:
+        raise ValueError("empty selection")
+    return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+
+
+def crop_nonzero(g: Grid) -> Grid:
+    """Crop to the bounding box of the non-zero cells."""
+    r0, r1, c0, c1 = _bbox(g.a != 0)
+    return _g(g.a[r0:r1, c0:c1])
+
+
+def _most_common(a: np.ndarray) -> int:
+    return int(np.bincount(a.ravel(), minlength=10).argmax())
+
+
+def crop_to_content(g: Grid) -> Grid:
+    """Crop to the bounding box of the cells that differ from the most common colour."""
+    r0, r1, c0, c1 = _bbox(g.a != _most_common(g.a))
+    return _g(g.a[r0:r1, c0:c1])
+
+
+def crop_color(g: Grid, c: int) -> Grid:
+    """Crop to the bounding box of the cells of colour c."""
+    r0, r1, c0, c1 = _bbox(g.a == _color(c))
+    return _g(g.a[r0:r1, c0:c1])
+
+
+def crop_inside_color(g: Grid, c: int) -> Grid:
+    """Crop to the inside of the bounding box of colour c (the frame itself removed)."""
+    r0, r1, c0, c1 = _bbox(g.a == _color(c))
+    if r1 - r0 < 3 or c1 - c0 < 3:
+        raise ValueError("no interior")
+    return _g(g.a[r0 + 1:r1 - 1, c0 + 1:c1 - 1])
+
+
+def _separators(a: np.ndarray, axis: int) -> list[int]:
+    """Indices of full uniform non-zero lines along an axis (rows if axis=0)."""
+    lines = a if axis == 0 else a.T
+    uni = (lines == lines[:, :1]).all(axis=1) & (lines[:, 0] != 0)
+    return [int(i) for i in np.flatnonzero(uni)]
+
+
+def _split2(a: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
+    """Split in two along an axis: at a single separator line if present, else in the middle."""
+    n = a.shape[axis]
+    seps = _separators(a, axis)
+    seps = [s for s in seps if 0 < s < n - 1]
+    if len(seps) == 1:
+        s = seps[0]
+        first, second = (a[:s], a[s + 1:]) if axis == 0 else (a[:, :s], a[:, s + 1:])
+    else:
+        if n < 2:
+            raise ValueError("too small to split")
+        k = n // 2
+        first, second = (a[:k], a[n - k:]) if axis == 0 else (a[:, :k], a[:, n - k:])
+    if first.size == 0 or second.size == 0:
+        raise ValueError("empty half")
+    return first, second
+
+
+def left_half(g: Grid) -> Grid:
+    """The part left of a vertical separator line, else the left half."""
+    return _g(_split2(g.a, 1)[0])
+
+
+def right_half(g: Grid) -> Grid:
+    """The part right of a vertical separator line, else the right half."""
+    return _g(_split2(g.a, 1)[1])
+
+
+def top_half(g: Grid) -> Grid:
+    """The part above a horizontal separator line, else the top half."""
+    return _g(_split2(g.a, 0)[0])
+
+
+def bottom_half(g: Grid) -> Grid:
+    """The part below a horizontal separator line, else the bottom half."""
+    return _g(_split2(g.a, 0)[1])
+
+
+def _cells(a: np.ndarray) -> list[np.ndarray]:
+    """Sub-grids between full separator lines of one colour (both directions)."""
+    rs = _separators(a, 0)
+    cs = _separators(a, 1)
+    if not rs and not cs:
+        raise ValueError("no separators")
+    rb = [-1] + rs + [a.shape[0]]
+    cb = [-1] + cs + [a.shape[1]]
+    out = []
+    for i in range(len(rb) - 1):
+        for j in range(len(cb) - 1):
+            part = a[rb[i] + 1:rb[i + 1], cb[j] + 1:cb[j + 1]]
+            if part.size:
+                out.append(part)
+    if len(out) < 2:
+        raise ValueError("fewer than two cells")
+    return out
+
+
+def cell_most_colorful(g: Grid) -> Grid:
+    """Among the cells split by separator lines, the one with the most non-zero pixels."""
+    parts = _cells(g.a)
+    counts = [int((p != 0).sum()) for p in parts]
+    if counts.count(max(counts)) > 1:
+        raise ValueError("tie")
+    return _g(parts[int(np.argmax(counts))])
+
+
+def cell_least_colorful(g: Grid) -> Grid:
+    """Among the cells split by separator lines, the one with the fewest non-zero pixels."""
+    parts = _cells(g.a)
+    counts = [int((p != 0).sum()) for p in parts]
+    if counts.count(min(counts)) > 1:
+        raise ValueError("tie")
+    return _g(parts[int(np.argmin(counts))])
+
+
+def cell_unique(g: Grid) -> Grid:
+    """Among the cells split by separator lines, the one unlike all the others."""
+    parts = _cells(g.a)
+    keys = [(p.shape, p.tobytes()) for p in parts]
+    uniq = [p for p, k in zip(parts, keys) if keys.count(k) == 1]
+    if len(uniq) != 1:
+        raise ValueError("no unique cell")
+    return _g(uniq[0])
+
+
+# -- scaling, tiling, mirroring ---------------------------------------------------
+def upscale(g: Grid, k: int) -> Grid:
+    """Scale up: each cell becomes a k-by-k block."""
+    if not 1 <= k <= MAX_SIDE:
+        raise ValueError("bad factor")
+    return _g(np.kron(g.a, np.ones((k, k), dtype=np.uint8)))
+
+
+def downscale(g: Grid, k: int) -> Grid:
+    """Scale down by k, keeping the top-left cell of each k-by-k block."""
+    h, w = g.shape
+    if k < 1 or h % k or w % k:
+        raise ValueError("not divisible")
+    return _g(g.a[::k, ::k])
+
+
+def tile(g: Grid, ny: int, nx: int) -> Grid:
+    """Repeat the grid ny times down and nx times across."""
+    if ny < 1 or nx < 1:
+        raise ValueError("bad count")
+    return _g(np.tile(g.a, (ny, nx)))
+
+
+def hconcat(a: Grid, b: Grid) -> Grid:
+    """Place b to the right of a (same height)."""
+    if a.shape[0] != b.shape[0]:
+        raise ValueError("heights differ")
+    return _g(np.hstack([a.a, b.a]))
+
+
+def vconcat(a: Grid, b: Grid) -> Grid:
+    """Place b below a (same width)."""
+    if a.shape[1] != b.shape[1]:
+        raise ValueError("widths differ")
+    return _g(np.vstack([a.a, b.a]))
+
+
+def mirror_h(g: Grid) -> Grid:
+    """The grid followed by its left-right mirror image."""
+    return _g(np.hstack([g.a, g.a[:, ::-1]]))
+
+
+def mirror_v(g: Grid) -> Grid:
+    """The grid above its top-bottom mirror image."""
+    return _g(np.vstack([g.a, g.a[::-1]]))
+
+
+def mirror_4(g: Grid) -> Grid:
+    """Four mirrored copies forming a grid symmetric both ways."""
+    top = np.hstack([g.a, g.a[:, ::-1]])
+    return _g(np.vstack([top, top[::-1]]))
+
+
+def rot_quad(g: Grid) -> Grid:
+    """A 2x2 arrangement of the grid turned 0, 90, 270 and 180 degrees clockwise (square grids)."""
+    a = g.a
+    if a.shape[0] != a.shape[1]:
+        raise ValueError("not square")
+    top = np.hstack([a, np.rot90(a, 3)])
+    bottom = np.hstack([np.rot90(a, 1), np.rot90(a, 2)])
+    return _g(np.vstack([top, bottom]))
+
+
+def fractal(g: Grid) -> Grid:
+    """Put a copy of the grid in place of every non-zero cell (blank elsewhere)."""
+    return _g(np.kron((g.a != 0).astype(np.uint8), g.a))
+
+
+def fractal_inv(g: Grid) -> Grid:
+    """Put a copy of the grid in place of every zero cell (blank elsewhere)."""
+    return _g(np.kron((g.a == 0).astype(np.uint8), g.a))
+
+
+# -- colours -----------------------------------------------------------------------
+def replace_color(g: Grid, a: int, b: int) -> Grid:
+    """Recolour every cell of colour a to colour b."""
+    out = g.a.copy()
+    out[g.a == _color(a)] = _color(b)
+    return _g(out)
+
+
+def remap(g: Grid, c0: int, c1: int, c2: int, c3: int, c4: int, c5: int, c6: int, c7: int, c8: int, c9: int) -> Grid:
+    """Recolour all cells at once: colour i becomes the i-th argument."""
+    table = np.array([_color(c) for c in (c0, c1, c2, c3, c4, c5, c6, c7, c8, c9)], dtype=np.uint8)
+    return _g(table[g.a])
+
+
+def keep_color(g: Grid, c: int) -> Grid:
+    """Keep only the cells of colour c; everything else becomes 0."""
+    return _g(np.where(g.a == _color(c), g.a, 0))
+
+
+def fill_bg(g: Grid, c: int) -> Grid:
+    """Paint every 0 cell with colour c."""
+    return _g(np.where(g.a == 0, _color(c), g.a))
+
+
+def binarize(g: Grid, c: int) -> Grid:
+    """Every non-zero cell becomes colour c."""
+    return _g(np.where(g.a != 0, _color(c), 0))
+
+
+def most_common_color(g: Grid) -> int:
+    """The most frequent colour of the grid."""
+    return _most_common(g.a)
+
+
+def least_common_color(g: Grid) -> int:
+    """The least frequent colour present in the grid."""
+    counts = np.bincount(g.a.ravel(), minlength=10).astype(float)
+    counts[counts == 0] = np.inf
+    return int(counts.argmin())
+
+
+def most_common_nonzero(g: Grid) -> int:
+    """The most frequent non-zero colour (0 when there is none)."""
+    counts = np.bincount(g.a.ravel(), minlength=10)
+    counts[0] = 0
+    return int(counts.argmax()) if counts.any() else 0
+
+
+def count_colors(g: Grid) -> int:
+    """How many distinct non-zero colours the grid holds."""
+    return int(np.count_nonzero(np.bincount(g.a.ravel(), minlength=10)[1:]))
+
+
+def solid(h: int, w: int, c: int) -> Grid:
+    """An h-by-w grid filled with colour c."""
+    return _g(np.full((h, w), _color(c), dtype=np.uint8))
+
+
+def color_row(n: int, c: int) -> Grid:
+    """A 1-by-n row of colour c."""
+    if not 1 <= n <= MAX_SIDE:
+        raise ValueError("bad length")
+    return _g(np.full((1, n), _color(c), dtype=np.uint8))
+
+
+def majority_cells(g: Grid) -> Grid:
+    """Each cell of the grid painted with its most common colour (a solid grid)."""
+    return _g(np.full(g.shape, _most_common(g.a), dtype=np.uint8))
+
+
+# -- line removal / compression -------------------------------------------------------
+def compress(g: Grid) -> Grid:
+    """Remove every all-zero row and column."""
+    rows = g.a.any(axis=1)
+    cols = g.a.any(axis=0)
+    if not rows.any():
+        raise ValueError("blank")
+    return _g(g.a[rows][:, cols])
+
+
+def dedup_rows(g: Grid) -> Grid:
+    """Collapse runs of identical adjacent rows into one."""
+    a = g.a
+    keep = np.ones(a.shape[0], dtype=bool)
+    keep[1:] = (a[1:] != a[:-1]).any(axis=1)
+    return _g(a[keep])
+
+
+def dedup_cols(g: Grid) -> Grid:
+    """Collapse runs of identical adjacent columns into one."""
+    return transpose(dedup_rows(transpose(g)))
+
+
+def dedup(g: Grid) -> Grid:
+    """Collapse runs of identical adjacent rows, then columns."""
+    return dedup_cols(dedup_rows(g))
+
+
+# -- gravity ------------------------------------------------------------------------------
+def _gravity_down(a: np.ndarray) -> np.ndarray:
+    out = np.zeros_like(a)
+    for j in range(a.shape[1]):
+        col = a[:, j]
+        nz = col[col != 0]
+        if nz.size:
+            out[a.shape[0] - nz.size:, j] = nz
+    return out
+
+
+def gravity_down(g: Grid) -> Grid:
+    """Let every non-zero cell fall to the bottom of its column."""
+    return _g(_gravity_down(g.a))
+
+
+def gravity_up(g: Grid) -> Grid:
+    """Let every non-zero cell rise to the top of its column."""
+    return _g(_gravity_down(g.a[::-1])[::-1])
+
+
+def gravity_right(g: Grid) -> Grid:
+    """Push every non-zero cell to the right end of its row."""
+    return _g(_gravity_down(g.a.T).T)
+
+
+def gravity_left(g: Grid) -> Grid:
+    """Push every non-zero cell to the left end of its row."""
+    return _g(_gravity_down(g.a[:, ::-1].T).T[:, ::-1])
+
+
+# -- symmetry ------------------------------------------------------------------------------
+def _fill_from(a: np.ndarray, b: np.ndarray, hole: int) -> np.ndarray:
+    return np.where((a == hole) & (b != hole), b, a)
+
+
+def symmetrize_h(g: Grid) -> Grid:
+    """Complete left-right symmetry: zero cells take the mirrored cell's colour."""
+    return _g(_fill_from(g.a, g.a[:, ::-1], 0))
+
+
+def symmetrize_v(g: Grid) -> Grid:
+    """Complete top-bottom symmetry: zero cells take the mirrored cell's colour."""
+    return _g(_fill_from(g.a, g.a[::-1], 0))
+
+
+def symmetrize_4(g: Grid) -> Grid:
+    """Complete symmetry both ways (and the rotations when square)."""
+    a = g.a
+    for _ in range(2):
+        a = _fill_from(a, a[:, ::-1], 0)
+        a = _fill_from(a, a[::-1], 0)
+        if a.shape[0] == a.shape[1]:
+            a = _fill_from(a, a.T, 0)
+    return _g(a)
+
+
+def complete_symmetry(g: Grid, c: int) -> Grid:
+    """Replace the cells of colour c by their counterpart under the grid's symmetries (offset-aware)."""
+    a = g.a.astype(np.int16)
+    c = _color(c)
+    hole = a == c
+    if not hole.any():
+        raise ValueError("no hole")
+    h, w = a.shape
+    out = a.copy()
+    # try mirror axes at every offset, and transposition at every diagonal offset
+    cands: list[np.ndarray] = []
+    for axis in (0, 1):
+        n = a.shape[axis]
+        for s in range(n // 2, 2 * n - 1 - n // 2):
+            # mirror index i -> s - i for the axis sum s (covers centres at s/2)
+            idx = s - np.arange(n)
+            valid = (idx >= 0) & (idx < n)
+            if valid.sum() < n * 0.6:
+                continue
+            m = np.full_like(a, -1)
+            if axis == 0:
+                m[valid] = a[idx[valid]]
+            else:
+                m[:, valid] = a[:, idx[valid]]
+            ok = (m != -1) & ~hole & (m != c)
+            if ok.any() and (m[ok] == a[ok]).all():
+                cands.append(m)
+    if h == w:
+        for m in (a.T, np.rot90(a, 1), np.rot90(a, 2), np.rot90(a, 3), np.rot90(a, 2).T):
+            ok = ~hole & (m != c)
+            if ok.any() and (m[ok] == a[ok]).all():
+                cands.append(m)
+    for m in cands:
+        fill = (out == c) & (m != -1) & (m != c)
+        out[fill] = m[fill]
+    if (out == c).any():
+        raise ValueError("cannot complete")
+    return _g(out.astype(np.uint8))
+
+
+def extract_hole(g: Grid, c: int) -> Grid:
+    """The cells under the colour-c rectangle, restored by the grid's symmetry."""
+    r0, r1, c0, c1 = _bbox(g.a == _color(c))
+    full = complete_symmetry(g, c)
+    return _g(full.a[r0:r1, c0:c1])
+
+
+# -- lines ------------------------------------------------------------------------------------
+def extend_h(g: Grid) -> Grid:
+    """Draw a full-width line through every row holding exactly one non-zero colour."""
+    out = g.a.copy()
+    for i, row in enumerate(g.a):
+        cs = np.unique(row[row != 0])
+        if cs.size == 1:
+            out[i, :] = cs[0]
+    return _g(out)
+
+
+def extend_v(g: Grid) -> Grid:
+    """Draw a full-height line through every column holding exactly one non-zero colour."""
+    return transpose(extend_h(transpose(g)))
+
+
+def connect_h(g: Grid) -> Grid:
+    """Fill the zero gaps between two cells of the same colour on a row."""
+    out = g.a.copy()
+    for i, row in enumerate(g.a):
+        nz = np.flatnonzero(row)
+        for p, q in zip(nz[:-1], nz[1:]):
+            if row[p] == row[q] and q > p + 1:
+                out[i, p + 1:q] = np.where(out[i, p + 1:q] == 0, row[p], out[i, p + 1:q])
+    return _g(out)
+
+
+def connect_v(g: Grid) -> Grid:
+    """Fill the zero gaps between two cells of the same colour on a column."""
+    return transpose(connect_h(transpose(g)))
+
+
+def connect_hv(g: Grid) -> Grid:
+    """Fill the zero gaps between same-coloured cells along rows and columns."""
+    a = connect_h(g).a
+    b = connect_v(g).a
+    return _g(np.where(a != g.a, a, b))
+
+
+def rays_diag(g: Grid) -> Grid:
+    """Shoot diagonal rays in all four directions from every non-zero single pixel."""
+    out = g.a.copy()
+    h, w = g.shape
+    ys, xs = np.nonzero(g.a)
+    if ys.size > 20:
+        raise ValueError("too many pixels")
+    for y, x in zip(ys, xs):
+        c = g.a[y, x]
+        for dy, dx in ((1, 1), (1, -1), (-1, 1), (-1, -1)):
+            yy, xx = y + dy, x + dx
+            while 0 <= yy < h and 0 <= xx < w and out[yy, xx] == 0:
+                out[yy, xx] = c
+                yy += dy
+                xx += dx
+    return _g(out)
+
+
+# -- connected components ------------------------------------------------------------------------
+def _label(a: np.ndarray, mask: np.ndarray, by_color: bool, diag: bool) -> np.ndarray:
+    """Connected-component labels (0 outside mask) by min-label propagation with pointer jumping."""
+    h, w = a.shape
+    big = h * w + 1
+    lab = np.where(mask, np.arange(1, h * w + 1).reshape(h, w), big)
+    shifts = [(0, 1), (0, -1), (1, 0), (-1, 0)]
+    if diag:
+        shifts += [(1, 1), (1, -1), (-1, 1), (-1, -1)]
+    pad_col = np.pad(a.astype(np.int16), 1, constant_values=-1)
+    pad_mask = np.pad(mask, 1, constant_values=False)
+    same = []
+    for dy, dx in shifts:
+        nb_mask = pad_mask[1 + dy:1 + dy + h, 1 + dx:1 + dx + w]
+        ok = mask & nb_mask
+        if by_color:
+            ok &= pad_col[1 + dy:1 + dy + h, 1 + dx:1 + dx + w] == a
+        same.append(ok)
+    while True:
+        padded = np.pad(lab, 1, constant_values=big)
+        new = lab.copy()
+        for (dy, dx), ok in zip(shifts, same):
+            nb = padded[1 + dy:1 + dy + h, 1 + dx:1 + dx + w]
+            np.minimum(new, np.where(ok, nb, big), out=new)
+        flat = new.ravel()
+        inside = flat < big
+        flat[inside] = flat[flat[inside] - 1]  # pointer jumping
+        new = flat.reshape(h, w)
+        if np.array_equal(new, lab):
+            break
+        lab = new
+    return np.where(mask, lab, 0)
+
+
+@lru_cache(maxsize=4096)
+def _objects(g: Grid, by_color: bool, diag: bool) -> tuple[Obj, ...]:
+    a = g.a
+    lab = _label(a, a != 0, by_color, diag)
+    flat = lab.ravel()
+    order = np.argsort(flat, kind="stable")
+    sorted_lab = flat[order]
+    starts = np.flatnonzero(np.diff(sorted_lab, prepend=-1))
+    objs = []
+    w = a.shape[1]
+    for k, s in enumerate(starts):
+        l = sorted_lab[s]
+        if l == 0:
+            continue
+        e = starts[k + 1] if k + 1 < len(starts) else flat.size
+        idx = order[s:e]
+        ys, xs = idx // w, idx % w
+        y0, x0 = int(ys.min()), int(xs.min())
+        hh, ww = int(ys.max()) - y0 + 1, int(xs.max()) - x0 + 1
+        m = np.zeros((hh, ww), dtype=np.uint8)
+        m[ys - y0, xs - x0] = 1
+        cells = np.where(m == 1, a[y0:y0 + hh, x0:x0 + ww], 0)
+        objs.append(Obj(y0, x0, _g(cells), _g(m), a.shape))
+    objs.sort(key=lambda o: (o.top, o.left))
+    if len(objs) > 60:
+        raise ValueError("too many objects")
+    return tuple(objs)
+
+
+def objects4(g: Grid) -> tuple[Obj, ...]:
+    """Single-colour objects, 4-connected, on background 0."""
+    return _objects(g, True, False)
+
+
+def objects8(g: Grid) -> tuple[Obj, ...]:
+    """Single-colour objects, 8-connected, on background 0."""
+    return _objects(g, True, True)
+
+
+def mc_objects4(g: Grid) -> tuple[Obj, ...]:
+    """Multicolour objects (any non-zero cells), 4-connected."""
+    return _objects(g, False, False)
+
+
+def mc_objects8(g: Grid) -> tuple[Obj, ...]:
+    """Multicolour objects (any non-zero cells), 8-connected."""
+    return _objects(g, False, True)
+
+
+def _nonempty(objs: tuple[Obj, ...]) -> tuple[Obj, ...]:
+    if not objs:
+        raise ValueError("no objects")
+    return objs
+
+
+def _unique_by(objs: tuple[Obj, ...], key: Callable[[Obj], object], pick: str) -> Obj:
+    objs = _nonempty(objs)
+    vals = [key(o) for o in objs]
+    target = max(vals) if pick == "max" else min(vals)  # type: ignore[type-var]
+    hits = [o for o, v in zip(objs, vals) if v == target]
+    if len(hits) != 1:
+        raise ValueError("tie")
+    return hits[0]
+
+
+def largest(objs: tuple[Obj, ...]) -> Obj:
+    """The object with the most cells (ties are an error)."""
+    return _unique_by(objs, lambda o: o.size, "max")
+
+
+def smallest(objs: tuple[Obj, ...]) -> Obj:
+    """The object with the fewest cells (ties are an error)."""
+    return _unique_by(objs, lambda o: o.size, "min")
+
+
+def biggest_box(objs: tuple[Obj, ...]) -> Obj:
+    """The object with the largest bounding box area."""
+    return _unique_by(objs, lambda o: o.cells.shape[0] * o.cells.shape[1], "max")
+
+
+def most_colorful(objs: tuple[Obj, ...]) -> Obj:
+    """The object with the most distinct colours."""
+    return _unique_by(objs, lambda o: len(np.unique(o.cells.a[o.mask.a == 1])), "max")
+
+
+def unique_color_obj(objs: tuple[Obj, ...]) -> Obj:
+    """The only object whose colour no other object has."""
+    objs = _nonempty(objs)
+    cols = [o.color for o in objs]
+    hits = [o for o, c in zip(objs, cols) if cols.count(c) == 1]
+    if len(hits) != 1:
+        raise ValueError("no unique colour")
+    return hits[0]
+
+
+def unique_shape_obj(objs: tuple[Obj, ...]) -> Obj:
+    """The only object whose shape (mask) no other object has."""
+    objs = _nonempty(objs)
+    keys = [o.mask for o in objs]
+    hits = [o for o, k in zip(objs, keys) if keys.count(k) == 1]
+    if len(hits) != 1:
+        raise ValueError("no unique shape")
+    return hits[0]
+
+
+def common_shape_obj(objs: tuple[Obj, ...]) -> Obj:
+    """An object whose shape and colours occur most often (first in reading order)."""
+    objs = _nonempty(objs)
+    keys = [o.cells for o in objs]
+    counts = [keys.count(k) for k in keys]
+    return objs[int(np.argmax(counts))]
+
+
+def symmetric_obj(objs: tuple[Obj, ...]) -> Obj:
+    """The only object that is left-right symmetric."""
+    hits = [o for o in _nonempty(objs) if np.array_equal(o.cells.a, o.cells.a[:, ::-1])]
+    if len(hits) != 1:
+        raise ValueError("not unique")
+    return hits[0]
+
+
+def asymmetric_obj(objs: tuple[Obj, ...]) -> Obj:
+    """The only object that is not left-right symmetric."""
+    hits = [o for o in _nonempty(objs) if not np.array_equal(o.cells.a, o.cells.a[:, ::-1])]
+    if len(hits) != 1:
+        raise ValueError("not unique")
+    return hits[0]
+
+
+def first_obj(objs: tuple[Obj, ...]) -> Obj:
+    """The first object in reading order."""
+    return _nonempty(objs)[0]
+
+
+def touching_border(objs: tuple[Obj, ...]) -> tuple[Obj, ...]:
+    """The objects that touch the grid border."""
+    return tuple(o for o in objs if o.touches_border)
+
+
+def not_touching_border(objs: tuple[Obj, ...]) -> tuple[Obj, ...]:
+    """The objects that do not touch the grid border."""
+    return tuple(o for o in objs if not o.touches_border)
+
+
+def with_color(objs: tuple[Obj, ...], c: int) -> tuple[Obj, ...]:
+    """The objects whose main colour is c."""
+    return tuple(o for o in objs if o.color == c)
+
+
+def larger_than(objs: tuple[Obj, ...], n: int) -> tuple[Obj, ...]:
+    """The objects with more than n cells."""
+    return tuple(o for o in objs if o.size > n)
+
+
+def recolor(objs: tuple[Obj, ...], c: int) -> tuple[Obj, ...]:
+    """Every object painted in colour c."""
+    _color(c)
+    return tuple(Obj(o.top, o.left, _g(o.mask.a * np.uint8(c)), o.mask, o.grid_shape) for o in objs)
+
+
+def recolor_obj(o: Obj, c: int) -> Obj:
+    """The object painted in colour c."""
+    return recolor((o,), c)[0]
+
+
+def count(objs: tuple[Obj, ...]) -> int:
+    """How many objects there are."""
+    return len(objs)
+
+
+def obj_crop(o: Obj) -> Grid:
+    """The object's own cells in its bounding box (0 around it)."""
+    return o.cells
+
+
+def crop_at(g: Grid, o: Obj) -> Grid:
+    """The part of the grid under the object's bounding box (other colours included)."""
+    h, w = o.cells.shape
+    return _g(g.a[o.top:o.top + h, o.left:o.left + w])
+
+
+def paint(g: Grid, o: Obj) -> Grid:
+    """Draw the object onto the grid at its position."""
+    return paint_all(g, (o,))
+
+
+def paint_all(g: Grid, objs: tuple[Obj, ...]) -> Grid:
+    """Draw every object onto the grid at its position."""
+    out = g.a.copy()
+    H, W = out.shape
+    for o in objs:
+        h, w = o.cells.shape
+        if o.top + h > H or o.left + w > W:
+            raise ValueError("object outside grid")
+        region = out[o.top:o.top + h, o.left:o.left + w]
+        region[o.mask.a == 1] = o.cells.a[o.mask.a == 1]
+    return _g(out)
+
+
+def erase_all(g: Grid, objs: tuple[Obj, ...]) -> Grid:
+    """Set the cells of every object to 0."""
+    out = g.a.copy()
+    for o in objs:
+        h, w = o.cells.shape
+        region = out[o.top:o.top + h, o.left:o.left + w]
+        region[o.mask.a == 1] = 0
+    return _g(out)
+
+
+def recolor_size(g: Grid, n: int, c: int) -> Grid:
+    """Recolour with colour c every 8-connected single-colour object of exactly n cells."""
+    hits = tuple(o for o in objects8(g) if o.size == n)
+    if not hits:
+        raise ValueError("no object of that size")
+    return paint_all(g, recolor(hits, c))
+
+
+def blank(g: Grid) -> Grid:
+    """An all-zero grid of the same shape."""
+    return _g(np.zeros(g.shape, dtype=np.uint8))
+
+
+def fill_holes(g: Grid, c: int) -> Grid:
+    """Paint with colour c every 0 cell not 4-connected to the border through 0 cells."""
+    a = g.a
+    zero = a == 0
+    lab = _label(a, zero, False, False)
+    border = set(np.unique(np.concatenate([lab[0], lab[-1], lab[:, 0], lab[:, -1]]))) - {0}
+    enclosed = zero & ~np.isin(lab, list(border))
+    if not enclosed.any():
+        raise ValueError("no holes")
+    return _g(np.where(enclosed, _color(c), a))
+
+
+def outline(g: Grid, c: int) -> Grid:
+    """Paint with colour c the 0 cells 8-adjacent to a non-zero cell."""
+    a = g.a
+    p = np.pad(a != 0, 1)
+    h, w = a.shape
+    near = np.zeros_like(a, dtype=bool)
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            near |= p[1 + dy:1 + dy + h, 1 + dx:1 + dx + w]
+    return _g(np.where((a == 0) & near, _color(c), a))
+
+
+def fill_bbox(g: Grid, c: int) -> Grid:
+    """Inside each multicolour object's bounding box, paint the 0 cells with colour c."""
+    out = g.a.copy()
+    for o in mc_objects8(g):
+        h, w = o.cells.shape
+        region = out[o.top:o.top + h, o.left:o.left + w]
+        region[region == 0] = _color(c)
+    return _g(out)
+
+
+def remove_noise(g: Grid) -> Grid:
+    """Remove isolated single pixels (8-connected objects of one cell)."""
+    return erase_all(g, tuple(o for o in mc_objects8(g) if o.size == 1))
+
+
+def keep_largest(g: Grid) -> Grid:
+    """Keep only the largest 8-connected multicolour object in place."""
+    return paint(blank(g), largest(mc_objects8(g)))
+
+
+# -- logic on two grids -------------------------------------------------------------------
+def _same(a: Grid, b: Grid) -> None:
+    if a.shape != b.shape:
+        raise ValueError("shapes differ")
+
+
+def cell_and(a: Grid, b: Grid, c: int) -> Grid:
+    """Colour c where both grids are non-zero, else 0."""
+    _same(a, b)
+    return _g(np.where((a.a != 0) & (b.a != 0), _color(c), 0))
+
+
+def cell_or(a: Grid, b: Grid, c: int) -> Grid:
+    """Colour c where either grid is non-zero, else 0."""
+    _same(a, b)
+    return _g(np.where((a.a != 0) | (b.a != 0), _color(c), 0))
+
+
+def cell_xor(a: Grid, b: Grid, c: int) -> Grid:
+    """Colour c where exactly one grid is non-zero, else 0."""
+    _same(a, b)
+    return _g(np.where((a.a != 0) ^ (b.a != 0), _color(c), 0))
+
+
+def cell_nor(a: Grid, b: Grid, c: int) -> Grid:
+    """Colour c where both grids are zero, else 0."""
+    _same(a, b)
+    return _g(np.where((a.a == 0) & (b.a == 0), _color(c), 0))
+
+
+def cell_andnot(a: Grid, b: Grid, c: int) -> Grid:
+    """Colour c where the first grid is non-zero and the second is zero."""
+    _same(a, b)
+    return _g(np.where((a.a != 0) & (b.a == 0), _color(c), 0))
+
+
+def overlay(a: Grid, b: Grid) -> Grid:
+    """The first grid with the non-zero cells of the second drawn over it."""
+    _same(a, b)
+    return _g(np.where(b.a != 0, b.a, a.a))
+
+
+def _p(fn: Callable[..., object], args: tuple[str, ...], ret: str, cost: int = 1) -> Primitive:
+    doc = (fn.__doc__ or "").strip().splitlines()[0]
+    return Primitive(fn.__name__, args, ret, fn, doc, cost=cost)
+
+
+PRIMITIVES: tuple[Primitive, ...] = tuple(
+    [_p(f, (G,), G) for f in (
+        rot90, rot180, rot270, flip_h, flip_v, transpose, antitranspose, crop_nonzero, crop_to_content,
+        left_half, right_half, top_half, bottom_half, cell_most_colorful, cell_least_colorful, cell_unique,
+        mirror_h, mirror_v, mirror_4, rot_quad, fractal, fractal_inv, majority_cells, compress, dedup_rows, dedup_cols,
+        dedup, gravity_down, gravity_up, gravity_left, gravity_right, symmetrize_h, symmetrize_v,
+        symmetrize_4, extend_h, extend_v, connect_h, connect_v, connect_hv, rays_diag, blank,
+        remove_noise, keep_largest)]
+    + [_p(f, (G, I), G) for f in (crop_color, crop_inside_color, upscale, downscale, keep_color, fill_bg,
+                                   binarize, complete_symmetry, extract_hole, fill_holes, outline, fill_bbox)]
+    + [_p(tile, (G, I, I), G), _p(replace_color, (G, I, I), G), _p(recolor_size, (G, I, I), G), _p(remap, (G,) + (I,) * 10, G, cost=3)]
+    + [_p(f, (G, G), G) for f in (hconcat, vconcat, overlay)]
+    + [_p(f, (G, G, I), G) for f in (cell_and, cell_or, cell_xor, cell_nor, cell_andnot)]
+    + [_p(f, (G,), I) for f in (most_common_color, least_common_color, most_common_nonzero, count_colors)]
+    + [_p(solid, (I, I, I), G), _p(color_row, (I, I), G)]
+    + [_p(f, (G,), OS) for f in (objects4, objects8, mc_objects4, mc_objects8)]
+    + [_p(f, (OS,), O) for f in (largest, smallest, biggest_box, most_colorful, unique_color_obj,
+                                  unique_shape_obj, common_shape_obj, symmetric_obj, asymmetric_obj, first_obj)]
+    + [_p(f, (OS,), OS) for f in (touching_border, not_touching_border)]
+    + [_p(f, (OS, I), OS) for f in (with_color, larger_than, recolor)]
+    + [_p(count, (OS,), I), _p(recolor_obj, (O, I), O), _p(obj_crop, (O,), G), _p(crop_at, (G, O), G), _p(paint, (G, O), G)]
+    + [_p(f, (G, OS), G) for f in (paint_all, erase_all)]
+)
+"""Every grid primitive, registered with its signature and one-line doc."""

@@ -1,0 +1,366 @@
+"""Grid-tuned program search: breadth-first composition of grid-to-grid steps with state dedup.
+
+As in icecuber's ARC solver, a search state is the tuple of values a program prefix
+yields on every train input; two prefixes with the same state are interchangeable, so
+only the first (simplest) is kept.  Steps are small templates over the current grid `x`
+whose parameters (colours, scale factors) are inferred from the examples.  A final
+learned colour remap is tried on every state.  The last level only checks, and checks
+the first example before the others.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Sequence
+
+import numpy as np
+
+from hypsearch.domains.grid import primitives as P
+from hypsearch.domains.grid.values import Grid
+from hypsearch.program import App, Const, Term, Var, size, substitute
+
+X = Var("x", "Grid")
+_IMPL: dict[str, Callable[..., Any]] = {p.name: p.impl for p in P.PRIMITIVES}
+_RET: dict[str, str] = {p.name: p.ret_type for p in P.PRIMITIVES}
+_ERRORS = (ValueError, IndexError, KeyError, TypeError, ZeroDivisionError)
+
+
+def A(op: str, *args: Term | int) -> App:
+    """Build an application of a grid primitive; ints become Int constants."""
+    targs = tuple(Const(a, "Int") if isinstance(a, int) else a for a in args)
+    return App(op, targs, _RET[op])
+
+
+def run(term: Term, x: Grid) -> Any:
+    """Evaluate a grid program on one input grid bound to `x` (raises on failure)."""
+    if isinstance(term, App):
+        return _IMPL[term.op](*(run(a, x) for a in term.args))
+    if isinstance(term, Const):
+        return term.value
+    if isinstance(term, Var):
+        return x
+    raise ValueError(f"cannot evaluate {term!r}")
+
+
+def compile_term(term: Term) -> Callable[[Grid], Any]:
+    """A closure evaluating `term` on the input grid (faster than walking the tree each time)."""
+    if isinstance(term, Var):
+        return lambda x: x
+    if isinstance(term, Const):
+        v = term.value
+        return lambda x: v
+    if isinstance(term, App):
+        f = _IMPL[term.op]
+        subs = [compile_term(a) for a in term.args]
+        if len(subs) == 1:
+            (s0,) = subs
+            return lambda x: f(s0(x))
+        if len(subs) == 2:
+            s0, s1 = subs
+            return lambda x: f(s0(x), s1(x))
+        return lambda x: f(*[s(x) for s in subs])
+    raise ValueError(f"cannot compile {term!r}")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One grid-to-grid search step: a template over `x` and its simplicity cost."""
+
+    term: Term
+    cost: int
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fn", compile_term(self.term))
+
+    def apply(self, g: Grid) -> Grid:
+        """Run the step on one grid; raises ValueError when it does not apply or yields no grid."""
+        v = self.fn(g)  # type: ignore[attr-defined]
+        if not isinstance(v, Grid):
+            raise ValueError("not a grid")
+        return v
+
+
+@dataclass(frozen=True)
+class TaskData:
+    """The grids of a task as Grid values: train inputs/outputs and test inputs."""
+
+    train_in: tuple[Grid, ...]
+    train_out: tuple[Grid, ...]
+    test_in: tuple[Grid, ...]
+
+
+def _colors(grids: Sequence[Grid]) -> list[int]:
+    seen = np.zeros(10, dtype=bool)
+    for g in grids:
+        seen |= np.bincount(g.a.ravel(), minlength=10) > 0
+    return [int(c) for c in np.flatnonzero(seen)]
+
+
+def _ratios(data: TaskData) -> tuple[set[int], set[int], set[tuple[int, int]]]:
+    ups, downs, tiles = {2, 3}, {2, 3}, set()
+    for i, o in zip(data.train_in, data.train_out):
+        (hi, wi), (ho, wo) = i.shape, o.shape
+        if ho % hi == 0 and wo % wi == 0:
+            if ho // hi == wo // wi:
+                ups.add(ho // hi)
+            tiles.add((ho // hi, wo // wi))
+        if hi % ho == 0 and wi % wo == 0 and hi // ho == wi // wo:
+            downs.add(hi // ho)
+    ups.discard(1)
+    downs.discard(1)
+    tiles.discard((1, 1))
+    return ups, downs, tiles
+
+
+SELECTORS = ("largest", "smallest", "biggest_box", "most_colorful", "unique_color_obj", "unique_shape_obj",
+             "common_shape_obj", "symmetric_obj", "asymmetric_obj", "first_obj")
+EXTRACTORS = ("objects8", "mc_objects8", "objects4", "mc_objects4")
+LIGHT_UNARY = ("rot90", "rot180", "rot270", "flip_h", "flip_v", "transpose", "antitranspose", "crop_nonzero",
+               "crop_to_content", "left_half", "right_half", "top_half", "bottom_half", "mirror_h", "mirror_v",
+               "mirror_4", "rot_quad", "compress", "dedup", "dedup_rows", "dedup_cols", "symmetrize_h", "symmetrize_v",
+               "symmetrize_4", "fractal", "gravity_down", "gravity_up", "gravity_left", "gravity_right")
+
+
+def build_steps(data: TaskData) -> tuple[list[Step], list[Step]]:
+    """All steps for a task (parameters inferred from its grids), and the light subset for deep levels."""
+    in_cols = _colors(data.train_in)
+    out_cols = _colors(data.train_out)
+    nz_in = [c for c in in_cols if c]
+    new_cols = [c for c in out_cols if c] or [1]
+    steps: list[Step] = []
+    light: list[Step] = []
+
+    def add(t: Term, is_light: bool = False) -> None:
+        s = Step(t, size(t))
+        steps.append(s)
+        if is_light:
+            light.append(s)
+
+    for p in P.PRIMITIVES:
+        if p.arg_types == ("Grid",) and p.ret_type == "Grid" and p.name != "blank":
+            add(A(p.name, X), p.name in LIGHT_UNARY)
+    ups, downs, tiles = _ratios(data)
+    for k in sorted(ups):
+        add(A("upscale", X, k), True)
+    for k in sorted(downs):
+        add(A("downscale", X, k), True)
+    for ny, nx in sorted(tiles):
+        add(A("tile", X, ny, nx), True)
+    add(A("hconcat", A("flip_h", X), X))
+    add(A("vconcat", A("flip_v", X), X))
+    add(A("hconcat", X, X))
+    add(A("vconcat", X, X))
+    for c in nz_in:
+        for op in ("crop_color", "crop_inside_color", "keep_color", "complete_symmetry", "extract_hole"):
+            add(A(op, X, c))
+        add(A("erase_all", X, A("with_color", A("objects8", X), c)))
+    for c in new_cols:
+        for op in ("fill_bg", "binarize", "fill_holes", "outline", "fill_bbox"):
+            add(A(op, X, c))
+    for ext in EXTRACTORS:
+        for sel in SELECTORS:
+            obj = A(sel, A(ext, X))
+            add(A("obj_crop", obj))
+            add(A("crop_at", X, obj))
+            add(A("paint", A("blank", X), obj))
+            if sel in ("largest", "smallest"):
+                obj2 = A(sel, A("not_touching_border", A(ext, X)))
+                add(A("obj_crop", obj2))
+                add(A("crop_at", X, obj2))
+        add(A("erase_all", X, A("touching_border", A(ext, X))))
+        add(A("erase_all", X, A("not_touching_border", A(ext, X))))
+    for ext in ("objects8", "mc_objects8"):
+        for sel in ("largest", "smallest"):
+            for c in new_cols:
+                add(A("paint", X, A("recolor_obj", A(sel, A(ext, X)), c)))
+    for first, second in (("left_half", "right_half"), ("top_half", "bottom_half")):
+        a, b = A(first, X), A(second, X)
+        add(A("overlay", a, b))
+        add(A("overlay", b, a))
+        for c in new_cols:
+            for op in ("cell_and", "cell_or", "cell_xor", "cell_nor"):
+                add(A(op, a, b, c))
+            add(A("cell_andnot", a, b, c))
+            add(A("cell_andnot", b, a, c))
+    steps.sort(key=lambda s: s.cost)
+    light.sort(key=lambda s: s.cost)
+    return steps, light
+
+
+def fit_remap(state: Sequence[Grid], outs: Sequence[Grid]) -> tuple[int, ...] | None:
+    """A colour table that maps every state grid onto its output, if one exists (not the identity)."""
+    table = list(range(10))
+    fixed = [False] * 10
+    for s, o in zip(state, outs):
+        if s.shape != o.shape:
+            return None
+        pairs = np.unique(s.a.astype(np.int16) * 10 + o.a)
+        for v in pairs:
+            a, b = divmod(int(v), 10)
+            if fixed[a] and table[a] != b:
+                return None
+            table[a] = b
+            fixed[a] = True
+    if table == list(range(10)):
+        return None
+    return tuple(table)
+
+
+def fit_recolor_by_size(state: Sequence[Grid], outs: Sequence[Grid]) -> dict[int, int] | None:
+    """A table object size → colour explaining each output as its state with objects recoloured."""
+    table: dict[int, int] = {}
+    changed = False
+    for s, o in zip(state, outs):
+        if s.shape != o.shape or not np.array_equal(s.a == 0, o.a == 0):
+            return None
+        objs = P.objects8(s)
+        for ob in objs:
+            h, w = ob.cells.shape
+            m = ob.mask.a == 1
+            vals = o.a[ob.top:ob.top + h, ob.left:ob.left + w][m]
+            c = int(vals[0])
+            if (vals != c).any() or table.setdefault(ob.size, c) != c:
+                return None
+            changed |= c != ob.color
+    return table if changed else None
+
+
+def _recolor_size_term(t: Term, table: dict[int, int], state: Sequence[Grid]) -> Term:
+    for n, c in sorted(table.items()):
+        if any(ob.size == n and ob.color != c for g in state for ob in P.objects8(g)):
+            t = A("recolor_size", t, n, c)
+    return t
+
+
+def _remap_term(t: Term, table: tuple[int, ...]) -> Term:
+    changed = [(a, b) for a, b in enumerate(table) if a != b]
+    if len(changed) == 1:
+        return A("replace_color", t, *changed[0])
+    return A("remap", t, *table)
+
+
+@dataclass
+class SearchStats:
+    """Counters of one search, for reports and tuning."""
+
+    states: int = 0
+    evaluations: int = 0
+    depth: int = 0
+    stop_depth: int = 99
+    """The search ends before starting a level deeper than this (set once a fit is found)."""
+
+
+def search(data: TaskData, deadline: float, *, max_depth: int = 3,
+           stats: SearchStats | None = None) -> Iterator[tuple[Term, int]]:
+    """Yield (program, depth) for every program found that maps each train input to its output.
+
+    Breadth-first over step compositions with dedup of train states; simplest first.
+    """
+    stats = stats if stats is not None else SearchStats()
+    outs = data.train_out
+    n = len(outs)
+    steps, light = build_steps(data)
+    root = tuple(data.train_in)
+    seen: set[tuple[Grid, ...]] = {root}
+    yielded: set[Term] = set()
+
+    def check(t: Term, state: tuple[Grid, ...]) -> Iterator[tuple[Term, int]]:
+        if state == outs:
+            yield t, stats.depth
+            return
+        table = fit_remap(state, outs)
+        if table is not None:
+            yield _remap_term(t, table), stats.depth
+        elif stats.depth <= 1:
+            try:
+                sizes = fit_recolor_by_size(state, outs)
+            except _ERRORS:
+                sizes = None
+            if sizes is not None:
+                yield _recolor_size_term(t, sizes, state), stats.depth
+
+    yield from check(X, root)
+    frontier: list[tuple[Term, tuple[Grid, ...]]] = [(X, root)]
+    o0 = outs[0]
+    for depth in range(1, max_depth + 1):
+        if depth > stats.stop_depth:
+            return
+        stats.depth = depth
+        last = depth == max_depth
+        light_set = set(light)
+        tiers = [light] if depth >= 3 else [light, [s for s in steps if s not in light_set]]
+        nxt: list[tuple[Term, tuple[Grid, ...]]] = []
+        for use, (t, state) in ((u, f) for u in tiers for f in frontier):
+            if time.monotonic() > deadline:
+                return
+            for st in use:
+                stats.evaluations += 1
+                try:
+                    g0 = st.apply(state[0])
+                except _ERRORS:
+                    continue
+                if last:
+                    if g0 != o0 and (g0.shape != o0.shape or fit_remap((g0,), (o0,)) is None):
+                        continue
+                try:
+                    new = (g0,) + tuple(st.apply(g) for g in state[1:])
+                except _ERRORS:
+                    continue
+                is_new = new not in seen
+                if not is_new and new != outs:
+                    continue  # a simpler program already reached this state
+                nt = substitute(st.term, {X: t})
+                if not is_new:
+                    # another program reaching the outputs: it may predict the tests differently
+                    if nt not in yielded:
+                        yielded.add(nt)
+                        yield nt, depth
+                    continue
+                seen.add(new)
+                stats.states += 1
+                for found in check(nt, new):
+                    if found[0] not in yielded:
+                        yielded.add(found[0])
+                        yield found
+                if not last:
+                    nxt.append((nt, new))
+            if len(seen) > 400_000:
+                return
+        frontier = nxt
+
+
+def predict(term: Term, inputs: Sequence[Grid]) -> tuple[Grid, ...] | None:
+    """Run a program on each test input; None when it fails on any."""
+    try:
+        outs = tuple(run(term, g) for g in inputs)
+    except _ERRORS:
+        return None
+    if not all(isinstance(o, Grid) for o in outs):
+        return None
+    return outs
+
+
+def solve_data(data: TaskData, deadline: float, attempts: int = 2, *, max_depth: int = 3,
+               stats: SearchStats | None = None) -> list[tuple[Term, tuple[Grid, ...]]]:
+    """Up to `attempts` programs with distinct test predictions, simplest first.
+
+    After the first fit, the search finishes that depth level (within the deadline) looking
+    for a distinct second prediction, then stops.
+    """
+    stats = stats if stats is not None else SearchStats()
+    found: list[tuple[Term, tuple[Grid, ...]]] = []
+    first_depth: int | None = None
+    for term, depth in search(data, deadline, max_depth=max_depth, stats=stats):
+        if first_depth is not None and depth > first_depth:
+            break
+        pred = predict(term, data.test_in)
+        if pred is None or any(pred == p for _, p in found):
+            continue
+        found.append((term, pred))
+        if first_depth is None:
+            first_depth = depth
+            stats.stop_depth = depth
+        if len(found) >= attempts:
+            break
+    return found

@@ -1,0 +1,174 @@
+"""One behavioural test per grid primitive (table-driven), plus a meta-test that none is missing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from hypsearch.domains.grid import primitives as P
+from hypsearch.domains.grid.values import Grid, Obj
+
+
+def g(text: str) -> Grid:
+    """Grid from rows separated by '/', e.g. '01/20'."""
+    return Grid.from_lists([[int(c) for c in row] for row in text.split("/")])
+
+
+A = g("12/34")
+OBJS = g("1100/0003/2000/2203")  # 8-conn single-colour: {1,1}, {3,3 rows1-3? no}, ...
+TWO = g("110/000/022")  # objects: 1-pair (size 2) top-left, 2-pair (size 2) bottom-right
+SIZES = g("111/000/020")  # a 3-cell object and a 1-cell object
+
+
+def objs(grid: Grid) -> tuple[Obj, ...]:
+    return P.objects8(grid)
+
+
+CASES: dict[str, tuple[Any, Any]] = {
+    "rot90": ((A,), g("24/13")),
+    "rot180": ((A,), g("43/21")),
+    "rot270": ((A,), g("31/42")),
+    "flip_h": ((A,), g("21/43")),
+    "flip_v": ((A,), g("34/12")),
+    "transpose": ((A,), g("13/24")),
+    "antitranspose": ((A,), g("42/31")),
+    "crop_nonzero": ((g("000/010/002"),), g("10/02")),
+    "crop_to_content": ((g("555/515/552"),), g("1/2") if False else g("15/52")),
+    "crop_color": ((g("000/010/002"), 2), g("2")),
+    "crop_inside_color": ((g("3330/3130/3330"), 3), g("1")),
+    "left_half": ((g("12501/34502"),), g("12/34")),
+    "right_half": ((g("12501/34502"),), g("01/02")),
+    "top_half": ((g("12/34/56/78"),), g("12/34")),
+    "bottom_half": ((g("12/34/56/78"),), g("56/78")),
+    "cell_most_colorful": ((g("10500/00511/00500"),), g("00/11/00")),
+    "cell_least_colorful": ((g("10511/00511/00500"),), g("10/00/00")),
+    "cell_unique": ((g("10510510/00500500/55555555/10510520/00500500"),), g("20/00")),
+    "upscale": ((g("12"), 2), g("1122/1122")),
+    "downscale": ((g("1122/1122"), 2), g("12")),
+    "tile": ((g("12"), 2, 1), g("12/12")),
+    "hconcat": ((g("1"), g("2")), g("12")),
+    "vconcat": ((g("1"), g("2")), g("1/2")),
+    "mirror_h": ((g("12"),), g("1221")),
+    "mirror_v": ((g("1/2"),), g("1/2/2/1")),
+    "mirror_4": ((g("12"),), g("1221/1221")),
+    "rot_quad": ((g("12/34"),), g("1231/3442/2443/1321")),
+    "recolor_obj": ((objs(TWO)[0], 6), g("66")),
+    "fractal": ((g("10/01"),), g("1000/0100/0010/0001")),
+    "fractal_inv": ((g("10/01"),), g("0010/0001/1000/0100")),
+    "replace_color": ((A, 1, 9), g("92/34")),
+    "remap": ((A, 0, 2, 1, 3, 4, 5, 6, 7, 8, 9), g("21/34")),
+    "keep_color": ((A, 3), g("00/30")),
+    "fill_bg": ((g("10/01"), 5), g("15/51")),
+    "binarize": ((g("10/02"), 7), g("70/07")),
+    "most_common_color": ((g("112/000"),), 0),
+    "least_common_color": ((g("112/000"),), 2),
+    "most_common_nonzero": ((g("112/000"),), 1),
+    "count_colors": ((g("112/030"),), 3),
+    "solid": ((2, 1, 4), g("4/4")),
+    "color_row": ((3, 2), g("222")),
+    "majority_cells": ((g("112/111"),), g("111/111")),
+    "compress": ((g("000/102/000"),), g("12")),
+    "dedup_rows": ((g("12/12/34/12"),), g("12/34/12")),
+    "dedup_cols": ((g("112/334"),), g("12/34")),
+    "dedup": ((g("112/112/334"),), g("12/34")),
+    "gravity_down": ((g("10/02/00"),), g("00/00/12")),
+    "gravity_up": ((g("00/10/02"),), g("12/00/00")),
+    "gravity_left": ((g("001/020"),), g("100/200")),
+    "gravity_right": ((g("100/020"),), g("001/002")),
+    "symmetrize_h": ((g("120/300"),), g("121/303")),
+    "symmetrize_v": ((g("12/00/30"),), g("12/00/12") if False else g("12/00/32")),
+    "symmetrize_4": ((g("100/000/000"),), g("101/000/101")),
+    "complete_symmetry": ((g("1221/3553/3993/1221"), 9), g("1221/3553/3553/1221")),
+    "extract_hole": ((g("1221/3553/3993/1221"), 9), g("55")),
+    "extend_h": ((g("000/010/000"),), g("000/111/000")),
+    "extend_v": ((g("000/010/000"),), g("010/010/010")),
+    "connect_h": ((g("10010/20000"),), g("11110/20000")),
+    "connect_v": ((g("1/0/1/2"),), g("1/1/1/2")),
+    "connect_hv": ((g("101/000/100"),), g("111/100/100")),
+    "rays_diag": ((g("000/010/000"),), g("101/010/101")),
+    "blank": ((A,), g("00/00")),
+    "recolor_size": ((g("110/000/001"), 1, 5), g("110/000/005")),
+    "remove_noise": ((g("1100/0000/0002"),), g("1100/0000/0000")),
+    "keep_largest": ((g("1100/0000/0002"),), g("1100/0000/0000")),
+    "fill_holes": ((g("111/101/111"), 4), g("111/141/111")),
+    "outline": ((g("000/010/000"), 2), g("222/212/222")),
+    "fill_bbox": ((g("100/010"), 3), g("130/310")),
+    "cell_and": ((g("10/11"), g("11/01"), 5), g("50/05")),
+    "cell_or": ((g("10/00"), g("00/01"), 5), g("50/05")),
+    "cell_xor": ((g("11/00"), g("10/01"), 5), g("05/05")),
+    "cell_nor": ((g("10/00"), g("00/01"), 5), g("05/50")),
+    "cell_andnot": ((g("11/00"), g("10/00"), 5), g("05/00")),
+    "overlay": ((g("11/11"), g("20/00")), g("21/11")),
+    "objects4": ((g("10/01"),), 2),
+    "objects8": ((g("10/01"),), 1),
+    "mc_objects4": ((g("12/00"),), 1),
+    "mc_objects8": ((g("10/02"),), 1),
+    "largest": ((objs(SIZES),), g("111")),
+    "smallest": ((objs(SIZES),), g("2")),
+    "biggest_box": ((objs(g("100/000/022")),), g("22")),
+    "most_colorful": ((P.mc_objects8(g("1000/0023")),), g("23")),
+    "unique_color_obj": ((objs(g("101/000/102")),), g("2")),
+    "unique_shape_obj": ((objs(g("10101/00000/22000")),), g("22")),
+    "common_shape_obj": ((objs(g("10101/00000/22000")),), g("1")),
+    "symmetric_obj": ((objs(g("110/000/101") if False else g("1100/0000/0220/0020")),), g("11")),
+    "asymmetric_obj": ((objs(g("1100/0000/0220/0020")),), g("22/02")),
+    "first_obj": ((objs(TWO),), g("11")),
+    "touching_border": ((objs(g("100/020/000")),), 1),
+    "not_touching_border": ((objs(g("10000/00000/00200/00000/00000")),), 1),
+    "with_color": ((objs(TWO), 2), 1),
+    "larger_than": ((objs(SIZES), 1), 1),
+    "recolor": ((objs(TWO), 4), 2),
+    "count": ((objs(TWO),), 2),
+    "obj_crop": ((objs(TWO)[1],), g("22")),
+    "crop_at": ((g("123/456/789"), objs(g("000/011/000"))[0]), g("56")),
+    "paint": ((g("000/000"), objs(g("000/011"))[0]), g("000/011")),
+    "paint_all": ((g("000/000/000"), objs(TWO)), TWO),
+    "erase_all": ((TWO, P.with_color(objs(TWO), 1)), g("000/000/022")),
+}
+
+
+def _normalise(v: Any) -> Any:
+    """Objects compare by count; a single object by its cropped cells."""
+    if isinstance(v, tuple):
+        return len(v)
+    if isinstance(v, Obj):
+        return v.cells
+    return v
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_primitive(name: str) -> None:
+    args, expected = CASES[name]
+    fn = {p.name: p.impl for p in P.PRIMITIVES}[name]
+    assert _normalise(fn(*args)) == expected
+
+
+def test_every_primitive_has_a_test() -> None:
+    names = {p.name for p in P.PRIMITIVES}
+    assert names - set(CASES) == set(), "primitives without a test"
+    assert set(CASES) - names == set(), "tests for unknown primitives"
+
+
+def test_every_primitive_has_a_doc_and_signature() -> None:
+    for p in P.PRIMITIVES:
+        assert p.doc and not p.doc.startswith(p.name), p.name
+        assert p.arg_types and p.ret_type in {"Grid", "Int", "Object", "Objects"}
+
+
+def test_recolor_changes_colour() -> None:
+    painted = P.paint_all(P.blank(TWO), P.recolor(objs(TWO), 4))
+    assert painted == g("440/000/044")
+
+
+@pytest.mark.parametrize("call", [
+    lambda: P.crop_nonzero(g("00/00")),
+    lambda: P.downscale(g("123"), 2),
+    lambda: P.largest(objs(TWO)),
+    lambda: P.upscale(g("1" * 20), 2),
+    lambda: P.cell_and(g("1"), g("11"), 1),
+    lambda: P.replace_color(A, 1, 12),
+])
+def test_primitives_refuse_bad_arguments(call: Any) -> None:
+    with pytest.raises(ValueError):
+        call()

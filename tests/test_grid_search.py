@@ -1,0 +1,130 @@
+"""Search quality and property tests for the grid domain: short programs are found for simple tasks."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hypsearch.arc import solve
+from hypsearch.domains.grid import DOMAIN, primitives as P
+from hypsearch.domains.grid.arc_format import load_task
+from hypsearch.domains.grid.search import fit_remap, run
+from hypsearch.domains.grid.values import Grid
+
+DATA = Path(__file__).resolve().parent / "data" / "arc"
+
+grids = st.integers(1, 8).flatmap(lambda h: st.integers(1, 8).flatmap(
+    lambda w: st.lists(st.lists(st.integers(0, 9), min_size=w, max_size=w), min_size=h, max_size=h)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(grids)
+def test_rot90_four_times_is_identity(rows: list[list[int]]) -> None:
+    g = Grid.from_lists(rows)
+    assert P.rot90(P.rot90(P.rot90(P.rot90(g)))) == g
+    assert P.rot270(P.rot90(g)) == g
+    assert hash(Grid.from_lists(rows)) == hash(g)
+
+
+@settings(max_examples=150, deadline=None)
+@given(grids, st.sampled_from(["objects4", "objects8", "mc_objects4", "mc_objects8"]))
+def test_objects_repaint_rebuilds_grid(rows: list[list[int]], extractor: str) -> None:
+    g = Grid.from_lists(rows)
+    objs = getattr(P, extractor)(g)
+    assert P.paint_all(P.blank(g), objs) == g
+    assert sum(o.size for o in objs) == int((g.a != 0).sum())
+
+
+@settings(max_examples=100, deadline=None)
+@given(grids)
+def test_flips_and_transpose_are_involutions(rows: list[list[int]]) -> None:
+    g = Grid.from_lists(rows)
+    for f in (P.flip_h, P.flip_v, P.transpose, P.antitranspose):
+        assert f(f(g)) == g
+
+
+def test_grid_values_are_immutable() -> None:
+    g = Grid.from_lists([[1, 2]])
+    try:
+        g.a[0, 0] = 5
+    except ValueError:
+        pass
+    assert g == Grid.from_lists([[1, 2]])
+
+
+def _program(name: str) -> tuple[str, bool | None]:
+    task = load_task(DATA / name)
+    result = solve(task, time_limit=20)
+    assert result.programs, f"nothing found for {name}"
+    return result.programs[0], result.correct(task)
+
+
+def test_finds_flip() -> None:
+    assert _program("flip_lr.json") == ("(flip_h x)", True)
+
+
+def test_finds_recolour() -> None:
+    assert _program("recolour.json") == ("(replace_color x 1 3)", True)
+
+
+def test_finds_crop_to_largest_object() -> None:
+    program, correct = _program("crop_largest.json")
+    assert correct
+    assert "largest" in program
+
+
+def test_found_programs_parse_and_run() -> None:
+    task = load_task(DATA / "crop_largest.json")
+    result = solve(task, time_limit=20)
+    term = DOMAIN.parse(result.programs[0], {"x": "Grid"})
+    for ex in task.examples:
+        assert run(term, ex.inputs[0]) == ex.output
+
+
+def test_enumerate_candidates_fit_every_example() -> None:
+    task = load_task(DATA / "flip_lr.json")
+    got = []
+    for term in DOMAIN.enumerate_candidates(task, time.monotonic() + 10):
+        got.append(term)
+        if len(got) == 3:
+            break
+    assert len(set(got)) == len(got)
+    assert got
+    for term in got:
+        for ex in task.examples:
+            assert run(term, ex.inputs[0]) == ex.output
+
+
+def test_fit_remap_rejects_inconsistent_maps() -> None:
+    a, b = Grid.from_lists([[1, 1]]), Grid.from_lists([[2, 3]])
+    assert fit_remap((a,), (b,)) is None
+    assert fit_remap((a,), (Grid.from_lists([[2, 2]]),)) == (0, 2, 2, 3, 4, 5, 6, 7, 8, 9)
+
+
+def test_two_attempts_are_distinct() -> None:
+    task = load_task(DATA / "flip_lr.json")
+    result = solve(task, time_limit=10)
+    for attempts in result.attempts:
+        assert len(set(attempts)) == len(attempts) <= 2
+    assert np.array_equal(result.attempts[0][0].a, np.array([[6, 0, 0, 4]]))
+
+
+def test_search_templates_round_trip_through_the_surface_syntax() -> None:
+    from hypsearch.domains.grid import task_data
+    from hypsearch.domains.grid.search import build_steps
+
+    steps, light = build_steps(task_data(load_task(DATA / "crop_largest.json")))
+    assert set(light) <= set(steps)
+    for st in steps:
+        assert DOMAIN.parse(DOMAIN.show(st.term), {"x": "Grid"}) == st.term
+
+
+def test_domain_is_registered_and_its_grammar_loads() -> None:
+    from hypsearch.registry import get_domain
+
+    assert get_domain("grid") is DOMAIN
+    assert "app:" in DOMAIN.grammar_text()
