@@ -128,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMAND_MODULES = ("hypsearch.batch.cli", "hypsearch.transcript")
+COMMAND_MODULES = ("hypsearch.batch.cli", "hypsearch.show")
 """Modules that add sub-commands through `extra_command` (imported when the parser is built)."""
 
 

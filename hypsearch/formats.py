@@ -32,6 +32,8 @@ class TaskFormat:
     write_outputs: Callable[[Path, Sequence[tuple[Task, Result]]], str] | None = None
     """Write all answers to one file in the format's own submission shape (ARC's submission.json);
     returns a one-line summary (e.g. the score where answers are known)."""
+    show: Callable[[Task, Result, Path | None], str] | None = None
+    """Draw a solved task for a person (terminal text; a PNG at the path when given)."""
 
 
 _formats: dict[str, TaskFormat] = {}

@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 from typing import Any, Iterable
 
-from hypsearch.cli import extra_command
 
 SUFFIX = ".jsonl"
 
@@ -119,26 +118,3 @@ def render_transcript(events: Iterable[dict[str, Any]]) -> str:
             out.append(f"   [{kind}] " + json.dumps({k: v for k, v in ev.items() if k not in ('event', 'task')},
                                                    ensure_ascii=False, default=str))
     return "\n".join(out)
-
-
-def cmd_show(args: argparse.Namespace) -> int:
-    """Print the transcripts of a run directory (or of one task in it)."""
-    files = transcript_files(args.run_dir, args.task)
-    if not files:
-        what = f"task {args.task!r} in " if args.task else ""
-        print(f"hypsearch: no transcript for {what}{args.run_dir}", file=sys.stderr)
-        return 2
-    for k, path in enumerate(files):
-        if k:
-            print()
-        print(render_transcript(read_transcript(path)))
-    return 0
-
-
-@extra_command
-def register_show(sub: argparse._SubParsersAction) -> None:
-    """Add `hypsearch show RUN_DIR [--task ID]`."""
-    p = sub.add_parser("show", help="print the LLM transcripts of a run directory")
-    p.add_argument("run_dir", help="the run directory (settings.transcript_dir) or one .jsonl file")
-    p.add_argument("--task", default=None, help="only this task's transcript")
-    p.set_defaults(run=cmd_show)

@@ -86,3 +86,25 @@ def test_unsupported_logical_spec_is_refused(tmp_path: Path) -> None:
     assert proc.returncode == 3
     assert proc.stdout.strip() == "unsupported"
     assert "2 functions to synthesise" in proc.stderr
+
+
+def test_arc_task_solves_writes_a_submission_and_shows(tmp_path: Path) -> None:
+    task = REPO / "tests/data/arc/flip_lr.json"
+    sub = tmp_path / "submission.json"
+    proc = hypsearch("solve", str(task), "--timeout", "20", "--out", str(sub))
+    assert proc.returncode == 0, proc.stderr
+    assert "attempt 1 program: (flip_h x)" in proc.stdout
+    entries = json.loads(sub.read_text())["flip_lr"]
+    assert isinstance(entries, list) and set(entries[0]) == {"attempt_1", "attempt_2"}
+    assert "1 of 1 tasks right" in proc.stderr
+    png = tmp_path / "flip.png"
+    shown = hypsearch("show", str(task), "--png", str(png), "--timeout", "20")
+    assert shown.returncode == 0, shown.stderr
+    assert "(flip_h x)" in shown.stdout
+    assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_malformed_arc_task_names_task_and_pair() -> None:
+    proc = hypsearch("solve", str(REPO / "tests/data/arc/ragged.json"))
+    assert proc.returncode == 2
+    assert "task ragged: train pair 2 input: row 4 has 3 cells, expected 2" in proc.stderr

@@ -63,12 +63,24 @@ def write_outputs(path: Path, solved: Sequence[tuple[Task, Result]]) -> str:
     return f"wrote {path}: {right} of {len(known)} tasks right within two attempts"
 
 
+def show(task: Task, result: Result, png: Path | None) -> str:
+    """The task and its predictions in ARC colours; a PNG (input / expected / attempts) when asked."""
+    from hypsearch.domains.grid.render import render_terminal, write_png
+
+    text = render_terminal(task, result.predictions, result.program_text)
+    if png is not None:
+        write_png(png, task, result.predictions)
+        text += f"\nwrote {png}"
+    return text
+
+
 FORMAT = TaskFormat(
     name="arc",
     detect=detect,
     load=lambda path: load_any(str(path) if str(path) in DATASETS else path),
     render=render,
     write_outputs=write_outputs,
+    show=show,
 )
 
 __all__ = ["FORMAT", "detect", "render", "write_outputs"]
