@@ -1,7 +1,5 @@
 """`python -m hypsearch` is the `hypsearch` command."""
 
-import sys
+from hypsearch.cli import run_and_exit
 
-from hypsearch.cli import main
-
-sys.exit(main())
+run_and_exit()

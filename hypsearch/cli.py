@@ -42,8 +42,7 @@ def process_age() -> float:
 def _settings(args: argparse.Namespace) -> Settings:
     overrides = {"proposer": args.proposer}
     if args.timeout is not None:
-        # --timeout is the wall clock of the whole command: start-up counts against it
-        overrides["time_limit"] = max(0.1, args.timeout - process_age())
+        overrides["time_limit"] = args.timeout
     if getattr(args, "llm_config", None):
         overrides["llm_config"] = args.llm_config
     for name in ("cache_path", "cache_mode", "transcript_dir"):  # LLM loop options (solve)
@@ -72,8 +71,13 @@ def cmd_solve(args: argparse.Namespace) -> int:
         return EXIT_UNSUPPORTED
     code = 0
     finished = []
-    for task in tasks:
-        result = solve(task, settings)
+    for k, task in enumerate(tasks):
+        task_settings = settings
+        if k == 0 and args.timeout is not None:
+            # for the first task --timeout is the wall clock of the whole command: start-up,
+            # imports and reading the file count against it
+            task_settings = settings.with_(time_limit=max(0.1, args.timeout - process_age()))
+        result = solve(task, task_settings)
         answer = fmt.render(task, result)
         if args.json:
             record = result.to_json()
@@ -140,6 +144,7 @@ def _import_command_modules() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
@@ -157,5 +162,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def run_and_exit() -> None:
+    """Console entry point: exit without tearing down the search's large heap (that can take seconds)."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run_and_exit()

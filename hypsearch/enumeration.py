@@ -9,6 +9,7 @@ Python semantics through the domain.
 
 from __future__ import annotations
 
+import gc
 import time
 from dataclasses import dataclass, field
 from itertools import product
@@ -180,7 +181,21 @@ class Enumerator:
                 yield term
 
     def events(self) -> Iterator[tuple[str, Term | None]]:
-        """("solution", term) for each fitting program and ("level", None) after each cost level."""
+        """("solution", term) for each fitting program and ("level", None) after each cost level.
+
+        The cyclic garbage collector is paused while a level is built: the bank holds millions
+        of small tuples and no cycles, and collection passes over it cost a large share of the time.
+        """
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            yield from self._events()
+        finally:
+            if was_enabled:
+                gc.freeze()  # move the bank out of the collector's sight: re-enabling would
+                gc.enable()  # otherwise start a full pass over millions of tuples
+
+    def _events(self) -> Iterator[tuple[str, Term | None]]:
         start_owners = {self.grammar.start}
         apps = [p for p in self.grammar.productions if p.op is not None]
         widest = max((len(p.args) for p in apps), default=1)

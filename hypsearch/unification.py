@@ -92,7 +92,9 @@ def learn_decision_tree(cover: TermCover, predicates: Sequence[tuple[Term, tuple
     terms = sorted(cover.best.items(), key=lambda kv: (-bin(kv[0]).count("1"), size(kv[1])))[:max_terms]
     useful = []
     seen_splits: set[int] = set()
-    for term, values in predicates:
+    for count, (term, values) in enumerate(predicates):
+        if count & 1023 == 1023 and deadline is not None and time.monotonic() > deadline:
+            return None
         mask = 0
         for k, v in enumerate(values):
             if v is True:

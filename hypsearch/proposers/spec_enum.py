@@ -45,6 +45,10 @@ def find_conditional(domain_name: str, grammar: SearchGrammar, units: dict[str, 
     return None
 
 
+class _OutOfTime(Exception):
+    """Raised by the bank listener past the deadline (the enumerator only looks at the clock now and then)."""
+
+
 class PointCover(TermCover):
     """Masks over observations: a term covers an observation when the outputs it gives there are allowed."""
 
@@ -112,7 +116,12 @@ class SpecEnumProposer:
         shape = found[0] if found else None
         test = found[1] if found else None
 
+        ticks = [0]
+
         def listen(owner: str, term: Any, values: tuple[Any, ...]) -> None:
+            ticks[0] += 1
+            if ticks[0] % 64 == 0 and time.monotonic() > ctx.deadline:
+                raise _OutOfTime()
             if target is None and owner == grammar.start and cover.mask_of(values) == cover.full:
                 hits.append(term)
             if shape is not None:
@@ -151,6 +160,8 @@ class SpecEnumProposer:
                         yield Proposal(Provenance(self.name + "+unify", ctx.round), tree)
             while hits:
                 yield Proposal(Provenance(self.name, ctx.round), hits.pop(0))
+        except _OutOfTime:
+            return
         finally:
             ctx.stats.update(enum.stats(time.monotonic() - started).__dict__)
             ctx.stats["exhausted"] = enum.exhausted

@@ -585,7 +585,7 @@ def _objects(g: Grid, by_color: bool, diag: bool) -> tuple[Obj, ...]:
         cells = np.where(m == 1, a[y0:y0 + hh, x0:x0 + ww], 0)
         objs.append(Obj(y0, x0, _g(cells), _g(m), a.shape))
     objs.sort(key=lambda o: (o.top, o.left))
-    if len(objs) > 60:
+    if len(objs) > 200:
         raise ValueError("too many objects")
     return tuple(objs)
 
@@ -869,6 +869,177 @@ def overlay(a: Grid, b: Grid) -> Grid:
     return _g(np.where(b.a != 0, b.a, a.a))
 
 
+# -- added concepts: interiors, frames, colour swaps, separated cells, moving until touching ----------
+def _interior(a: np.ndarray) -> np.ndarray:
+    """Non-zero cells whose 8 neighbours all exist and share their colour."""
+    h, w = a.shape
+    p = np.pad(a.astype(np.int16), 1, constant_values=-1)
+    inner = a != 0
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            inner &= p[1 + dy:1 + dy + h, 1 + dx:1 + dx + w] == a
+    return inner
+
+
+def hollow(g: Grid) -> Grid:
+    """Clear the interior of every solid shape, keeping its one-cell rim."""
+    inner = _interior(g.a)
+    if not inner.any():
+        raise ValueError("no interior")
+    return _g(np.where(inner, 0, g.a))
+
+
+def fill_interior(g: Grid, c: int) -> Grid:
+    """Paint with colour c the interior of every solid shape (all cells but its rim)."""
+    inner = _interior(g.a)
+    if not inner.any():
+        raise ValueError("no interior")
+    return _g(np.where(inner, _color(c), g.a))
+
+
+def border(g: Grid, c: int) -> Grid:
+    """Paint the grid's outermost frame of cells with colour c."""
+    out = g.a.copy()
+    c = _color(c)
+    out[0, :] = out[-1, :] = c
+    out[:, 0] = out[:, -1] = c
+    return _g(out)
+
+
+def swap_colors(g: Grid) -> Grid:
+    """Swap the two non-zero colours of a grid that holds exactly two."""
+    cs = np.flatnonzero(np.bincount(g.a.ravel(), minlength=10)[1:]) + 1
+    if cs.size != 2:
+        raise ValueError("not two colours")
+    table = np.arange(10, dtype=np.uint8)
+    table[cs[0]], table[cs[1]] = cs[1], cs[0]
+    return _g(table[g.a])
+
+
+def upscale_by_colors(g: Grid) -> Grid:
+    """Scale up by the number of distinct non-zero colours."""
+    return upscale(g, max(count_colors(g), 1))
+
+
+def connect_h_with(g: Grid, c: int) -> Grid:
+    """Paint with colour c the zero gaps between two cells of the same colour on a row."""
+    a = g.a
+    out = a.copy()
+    c = _color(c)
+    for i, row in enumerate(a):
+        nz = np.flatnonzero(row)
+        for p, q in zip(nz[:-1], nz[1:]):
+            if row[p] == row[q] and q > p + 1:
+                out[i, p + 1:q] = c
+    if np.array_equal(out, a):
+        raise ValueError("no gaps")
+    return _g(out)
+
+
+def connect_v_with(g: Grid, c: int) -> Grid:
+    """Paint with colour c the zero gaps between two cells of the same colour on a column."""
+    return transpose(connect_h_with(transpose(g), c))
+
+
+def _parts_layout(a: np.ndarray) -> list[list[np.ndarray]]:
+    """Sub-grids between full separator lines, as rows of parts (empty strips dropped).
+
+    The separator colour is one whose every cell lies on a full line of that colour.
+    """
+    rs_all = _separators(a, 0)
+    cs_all = _separators(a, 1)
+    for col in sorted({int(a[r, 0]) for r in rs_all} | {int(a[0, c]) for c in cs_all}):
+        rs = [r for r in rs_all if a[r, 0] == col]
+        cs = [c for c in cs_all if a[0, c] == col]
+        on_line = np.zeros(a.shape, dtype=bool)
+        on_line[rs, :] = True
+        on_line[:, cs] = True
+        if not ((a == col) & ~on_line).any():
+            break
+    else:
+        raise ValueError("no separators")
+    rb = [-1] + rs + [a.shape[0]]
+    cb = [-1] + cs + [a.shape[1]]
+    rows = [(rb[i] + 1, rb[i + 1]) for i in range(len(rb) - 1) if rb[i + 1] > rb[i] + 1]
+    cols = [(cb[j] + 1, cb[j + 1]) for j in range(len(cb) - 1) if cb[j + 1] > cb[j] + 1]
+    if len(rows) * len(cols) < 2:
+        raise ValueError("fewer than two cells")
+    return [[a[r0:r1, c0:c1] for c0, c1 in cols] for r0, r1 in rows]
+
+
+def cells_majority(g: Grid) -> Grid:
+    """One cell per part between separator lines, coloured with that part's most common colour."""
+    layout = _parts_layout(g.a)
+    return _g(np.array([[_most_common(p) for p in row] for row in layout], dtype=np.uint8))
+
+
+def overlay_cells(g: Grid) -> Grid:
+    """Stack the equal-sized parts between separator lines, earlier parts drawn on top."""
+    parts = [p for row in _parts_layout(g.a) for p in row]
+    if any(p.shape != parts[0].shape for p in parts):
+        raise ValueError("parts differ in shape")
+    out = parts[-1].copy()
+    for p in reversed(parts[:-1]):
+        out = np.where(p != 0, p, out)
+    return _g(out)
+
+
+def overlay_cells_rev(g: Grid) -> Grid:
+    """Stack the equal-sized parts between separator lines, later parts drawn on top."""
+    parts = [p for row in _parts_layout(g.a) for p in row]
+    if any(p.shape != parts[0].shape for p in parts):
+        raise ValueError("parts differ in shape")
+    out = parts[0].copy()
+    for p in parts[1:]:
+        out = np.where(p != 0, p, out)
+    return _g(out)
+
+
+def repeated_half(g: Grid) -> Grid:
+    """One copy when the grid is two identical halves side by side (else stacked), else an error."""
+    a = g.a
+    h, w = a.shape
+    if w % 2 == 0 and np.array_equal(a[:, :w // 2], a[:, w // 2:]):
+        return _g(a[:, :w // 2])
+    if h % 2 == 0 and np.array_equal(a[:h // 2], a[h // 2:]):
+        return _g(a[:h // 2])
+    raise ValueError("not two identical halves")
+
+
+def move_until_touch(g: Grid, c: int) -> Grid:
+    """Slide all non-zero cells not of colour c, as one block, straight toward the colour-c cells until they touch."""
+    a = g.a
+    c = _color(c)
+    anchor = a == c
+    mover = (a != 0) & ~anchor
+    if not anchor.any() or not mover.any():
+        raise ValueError("nothing to move")
+    ar0, ar1, ac0, ac1 = _bbox(anchor)
+    mr0, mr1, mc0, mc1 = _bbox(mover)
+    if mr0 < ar1 and ar0 < mr1:
+        dy, dx = 0, (1 if mc1 <= ac0 else -1 if ac1 <= mc0 else 0)
+    elif mc0 < ac1 and ac0 < mc1:
+        dy, dx = (1 if mr1 <= ar0 else -1 if ar1 <= mr0 else 0), 0
+    else:
+        raise ValueError("not aligned")
+    if dy == 0 and dx == 0:
+        raise ValueError("overlapping")
+    h, w = a.shape
+    ys, xs = np.nonzero(mover)
+    vals = a[ys, xs]
+    pad = np.pad(anchor, 1)
+    for k in range(max(h, w)):
+        yy, xx = ys + k * dy, xs + k * dx
+        if yy.min() < 0 or xx.min() < 0 or yy.max() >= h or xx.max() >= w:
+            break
+        nb = pad[yy + 1 + dy, xx + 1 + dx]
+        if nb.any():
+            out = np.where(mover, 0, a)
+            out[yy, xx] = vals
+            return _g(out)
+    raise ValueError("never touches")
+
+
 def _p(fn: Callable[..., object], args: tuple[str, ...], ret: str, cost: int = 1) -> Primitive:
     doc = (fn.__doc__ or "").strip().splitlines()[0]
     return Primitive(fn.__name__, args, ret, fn, doc, cost=cost)
@@ -881,9 +1052,11 @@ PRIMITIVES: tuple[Primitive, ...] = tuple(
         mirror_h, mirror_v, mirror_4, rot_quad, fractal, fractal_inv, majority_cells, compress, dedup_rows, dedup_cols,
         dedup, gravity_down, gravity_up, gravity_left, gravity_right, symmetrize_h, symmetrize_v,
         symmetrize_4, extend_h, extend_v, connect_h, connect_v, connect_hv, rays_diag, blank,
-        remove_noise, keep_largest)]
+        remove_noise, keep_largest, hollow, swap_colors, upscale_by_colors, cells_majority, overlay_cells,
+        overlay_cells_rev, repeated_half)]
     + [_p(f, (G, I), G) for f in (crop_color, crop_inside_color, upscale, downscale, keep_color, fill_bg,
-                                   binarize, complete_symmetry, extract_hole, fill_holes, outline, fill_bbox)]
+                                   binarize, complete_symmetry, extract_hole, fill_holes, outline, fill_bbox,
+                                   fill_interior, border, connect_h_with, connect_v_with, move_until_touch)]
     + [_p(tile, (G, I, I), G), _p(replace_color, (G, I, I), G), _p(recolor_size, (G, I, I), G), _p(remap, (G,) + (I,) * 10, G, cost=3)]
     + [_p(f, (G, G), G) for f in (hconcat, vconcat, overlay)]
     + [_p(f, (G, G, I), G) for f in (cell_and, cell_or, cell_xor, cell_nor, cell_andnot)]

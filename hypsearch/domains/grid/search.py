@@ -119,7 +119,8 @@ EXTRACTORS = ("objects8", "mc_objects8", "objects4", "mc_objects4")
 LIGHT_UNARY = ("rot90", "rot180", "rot270", "flip_h", "flip_v", "transpose", "antitranspose", "crop_nonzero",
                "crop_to_content", "left_half", "right_half", "top_half", "bottom_half", "mirror_h", "mirror_v",
                "mirror_4", "rot_quad", "compress", "dedup", "dedup_rows", "dedup_cols", "symmetrize_h", "symmetrize_v",
-               "symmetrize_4", "fractal", "gravity_down", "gravity_up", "gravity_left", "gravity_right")
+               "symmetrize_4", "fractal", "gravity_down", "gravity_up", "gravity_left", "gravity_right",
+               "swap_colors", "repeated_half")
 
 
 def build_steps(data: TaskData) -> tuple[list[Step], list[Step]]:
@@ -152,11 +153,13 @@ def build_steps(data: TaskData) -> tuple[list[Step], list[Step]]:
     add(A("hconcat", X, X))
     add(A("vconcat", X, X))
     for c in nz_in:
-        for op in ("crop_color", "crop_inside_color", "keep_color", "complete_symmetry", "extract_hole"):
+        for op in ("crop_color", "crop_inside_color", "keep_color", "complete_symmetry", "extract_hole",
+                   "move_until_touch"):
             add(A(op, X, c))
         add(A("erase_all", X, A("with_color", A("objects8", X), c)))
     for c in new_cols:
-        for op in ("fill_bg", "binarize", "fill_holes", "outline", "fill_bbox"):
+        for op in ("fill_bg", "binarize", "fill_holes", "outline", "fill_bbox", "fill_interior", "border",
+                   "connect_h_with", "connect_v_with"):
             add(A(op, X, c))
     for ext in EXTRACTORS:
         for sel in SELECTORS:

@@ -1,0 +1,120 @@
+"""LIA domain: SMT-LIB linear integer arithmetic with Booleans (SyGuS CLIA and Inv tracks), as a plug-in.
+
+Registered through the `hypsearch.domains` entry point as `lia`.  Semantics live in
+`semantics.py`, written once for the interpreter and for z3.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import z3
+
+from hypsearch.domain import Domain, Primitive, ValueType, WorkedExample
+from hypsearch.program import Const
+from hypsearch.search_grammar import SearchGrammar
+from hypsearch.task import Task
+from hypsearch.domains.lia import semantics as S
+
+
+def show_int(n: int) -> str:
+    """SMT-LIB integer literal: negatives as `(- n)`."""
+    return str(n) if n >= 0 else f"(- {-n})"
+
+
+def _int_strategy() -> Any:
+    from hypothesis import strategies as st
+
+    return st.one_of(st.integers(min_value=-6, max_value=9), st.integers(min_value=-10**12, max_value=10**12))
+
+
+def _bool_strategy() -> Any:
+    from hypothesis import strategies as st
+
+    return st.booleans()
+
+
+INT = ValueType(
+    "Int", show_int, is_value=lambda v: isinstance(v, int) and not isinstance(v, bool),
+    z3_sort=z3.IntSort, to_z3=z3.IntVal, from_z3=lambda e: e.as_long(), strategy=_int_strategy,
+)
+BOOL = ValueType(
+    "Bool", lambda b: "true" if b else "false", is_value=lambda v: isinstance(v, bool),
+    z3_sort=z3.BoolSort, to_z3=z3.BoolVal, from_z3=z3.is_true, strategy=_bool_strategy,
+)
+
+
+def _prim(name: str, args: str, ret: str, definition: Any, doc: str, cost: int = 1, **kw: Any) -> Primitive:
+    """A primitive whose one definition serves both the interpreter and the z3 encoding."""
+    python, smt = S.both(definition)
+    return Primitive(name, tuple(args.split()), ret, python, doc, encode=smt, cost=cost, **kw)
+
+
+PRIMITIVES: tuple[Primitive, ...] = (
+    _prim("+", "Int Int", "Int", S.add, "integer addition", commutative=True, variadic=True),
+    _prim("-", "Int Int", "Int", S.sub, "integer subtraction"),
+    _prim("*", "Int Int", "Int", S.mul, "integer multiplication", commutative=True),
+    _prim("div", "Int Int", "Int", S.div, "Euclidean quotient; (div x 0) = 0 here"),
+    _prim("mod", "Int Int", "Int", S.mod, "Euclidean remainder, in [0,|y|); (mod x 0) = x here"),
+    _prim("abs", "Int", "Int", S.absolute, "absolute value"),
+    _prim("ite", "Bool T T", "T", S.ite, "(ite c a b): a if c holds, else b"),
+    _prim("=", "T T", "Bool", S.equal, "equality", commutative=True),
+    _prim("distinct", "T T", "Bool", S.distinct, "disequality", commutative=True),
+    _prim("<=", "Int Int", "Bool", S.le, "less than or equal"),
+    _prim("<", "Int Int", "Bool", S.lt, "less than"),
+    _prim(">=", "Int Int", "Bool", S.ge, "greater than or equal"),
+    _prim(">", "Int Int", "Bool", S.gt, "greater than"),
+    _prim("and", "Bool Bool", "Bool", S.conj, "conjunction", commutative=True, variadic=True),
+    _prim("or", "Bool Bool", "Bool", S.disj, "disjunction", commutative=True, variadic=True),
+    _prim("not", "Bool", "Bool", S.negate, "negation"),
+    _prim("=>", "Bool Bool", "Bool", S.implies, "implication"),
+    _prim("xor", "Bool Bool", "Bool", S.xor, "exclusive or", commutative=True),
+)
+
+
+CORE_OPS = frozenset({"+", "-", "ite", "<=", "<", "=", "and", "or", "not"})
+"""The operators a spec-driven search always has (others only when the spec itself uses them)."""
+
+
+class LiaDomain(Domain):
+    """Integers and Booleans; without a grammar the search uses small constants."""
+
+    def constants(self, task: Task) -> tuple[Const, ...]:
+        """0, 1 and the integer literals of the task's specification (`metadata["constants"]`)."""
+        extra = [n for n in task.metadata.get("constants", ()) if n not in (0, 1)]
+        return tuple(Const(n, "Int") for n in (0, 1, *extra))
+
+    def search_grammar(self, task: Task) -> "SearchGrammar":
+        """Without a grammar: linear terms, comparisons and `ite`, plus any other operator the spec uses."""
+        from hypsearch.search_grammar import SearchGrammar, default_search_grammar
+
+        full = default_search_grammar(self, task)
+        used = task.metadata.get("spec_ops")
+        if used is None:
+            return full
+        keep = CORE_OPS | (set(used) & {p.name for p in PRIMITIVES})
+        prods = tuple(p for p in full.productions if p.op is None or p.op in keep)
+        return SearchGrammar(full.start, full.nonterminals, prods, full.any_constant)
+
+    def default_constants(self, sort: str) -> tuple[Const, ...]:
+        """Literals offered for a grammar's `(Constant Int)` before z3 fills holes."""
+        if sort == "Int":
+            return tuple(Const(n, "Int") for n in (0, 1, 2, -1))
+        if sort == "Bool":
+            return (Const(True, "Bool"), Const(False, "Bool"))
+        return ()
+
+
+DOMAIN = LiaDomain(
+    name="lia",
+    description="SMT-LIB linear integer arithmetic and Booleans (SyGuS CLIA / Inv): + - * div mod ite comparisons.",
+    grammar="lia.lark",
+    types={"Int": INT, "Bool": BOOL},
+    primitives=PRIMITIVES,
+    literal_rules={"int": ("Int", int), "neg_int": ("Int", lambda digits: -int(digits))},
+    symbol_constants={"true": ("Bool", True), "false": ("Bool", False)},
+    examples=(
+        WorkedExample("the larger of x and y", "(ite (>= x y) x y)", (("x", "Int"), ("y", "Int"))),
+        WorkedExample("x is between 0 and n", "(and (<= 0 x) (<= x n))", (("x", "Int"), ("n", "Int"))),
+    ),
+)
