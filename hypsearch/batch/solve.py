@@ -36,7 +36,19 @@ def default_solve(ref: TaskRef, settings: dict[str, Any]) -> dict[str, Any]:
     record = result_to_record(result)
     if record.get("domain") is None:
         record["domain"] = getattr(task, "domain", None)
+    record["test_correct"] = test_correct(task, result)
     return record
+
+
+def test_correct(task: Any, result: Any) -> bool | None:
+    """Whether every test output is among the result's attempts; None when outputs are hidden."""
+    tests = getattr(task, "tests", ())
+    if not tests or any(ex.output is None for ex in tests):
+        return None
+    predictions = getattr(result, "predictions", ())
+    if len(predictions) != len(tests):
+        return False
+    return all(ex.output in attempts for ex, attempts in zip(tests, predictions))
 
 
 def engine_settings(settings: Mapping[str, Any]) -> Any:
