@@ -40,7 +40,7 @@ def load_tasks(name: str) -> list[Any]:
 
     if name == "subset100":
         ids = [line.strip() for line in SUBSET_IDS.read_text().splitlines() if line.strip()]
-        pool = {t.id: t for t in load_dataset("arc:training") + load_dataset("arc:evaluation")}
+        pool = {t.id: t for t in load_dataset("arc:training")}  # the subset ids all come from training
         return [pool[i] for i in ids if i in pool]
     return load_any(name)
 

@@ -297,6 +297,8 @@ def run_one(task: Task, arm: Arm, timeout: float, registry: _ProcessRegistry | N
         return RunResult(arm.name, task.name, "error", None, wall, None, None, None,
                          message=("no JSON on stdout; stderr: " + err.strip())[-1000:], holdout_hidden=task.hidden)
     status = str(obj.get("status", "error"))
+    if status == "unsolved":  # hypsearch's word for a search that ended without an answer
+        status = "fail"
     if status not in STATUSES:
         status = "error"
     answer = obj.get("answer") if isinstance(obj.get("answer"), str) else None

@@ -128,3 +128,33 @@ def test_domain_is_registered_and_its_grammar_loads() -> None:
 
     assert get_domain("grid") is DOMAIN
     assert "app:" in DOMAIN.grammar_text()
+
+
+def test_recolouring_by_size_rank_is_learned() -> None:
+    from hypsearch.domains.grid.search import TaskData, solve_data
+
+    def gr(text: str) -> Grid:
+        return Grid.from_lists([[int(c) for c in row] for row in text.split("/")])
+
+    data = TaskData(
+        (gr("5550/0000/0505/0005"), gr("5500/0000/5555/0005")),
+        (gr("1110/0000/0302/0002"), gr("2200/0000/1111/0001")),
+        (gr("0000/5505/0005/5555"),),
+    )
+    found = solve_data(data, time.monotonic() + 10)
+    assert found
+    term, pred = found[0]
+    assert "recolor_rank" in DOMAIN.show(term)
+    for i, o in zip(data.train_in, data.train_out):
+        assert run(term, i) == o
+    assert pred[0] == gr("0000/2201/0001/1111")
+
+
+@settings(max_examples=100, deadline=None)
+@given(grids)
+def test_rays_keep_non_zero_cells_and_are_idempotent(rows: list[list[int]]) -> None:
+    g = Grid.from_lists(rows)
+    for f in (P.ray_down, P.ray_up, P.ray_left, P.ray_right):
+        r = f(g)
+        assert np.array_equal(r.a[g.a != 0], g.a[g.a != 0])
+        assert f(r) == r

@@ -22,7 +22,7 @@ from hypsearch.settings import Settings
 from hypsearch.spec import HOLDS, InvariantSpec, Unrealizable
 from hypsearch.task import Task
 
-MAX_ATOMS = 4000
+MAX_ATOMS = 1500
 MAX_ICE_ATOMS = 600
 
 
@@ -115,13 +115,13 @@ def houdini(spec: InvariantSpec, domain: Domain, atoms: list[Term], deadline: fl
 
 
 def conjunction(parts: list[Term]) -> Term:
-    """`(and a b …)` as nested binary `and` (true when empty)."""
+    """`(and a b …)` as a balanced tree of binary `and` (shallow, so printers never recurse deeply)."""
     if not parts:
         return Const(True, "Bool")
-    out = parts[-1]
-    for p in reversed(parts[:-1]):
-        out = App("and", (p, out), "Bool")
-    return out
+    if len(parts) == 1:
+        return parts[0]
+    mid = len(parts) // 2
+    return App("and", (conjunction(parts[:mid]), conjunction(parts[mid:])), "Bool")
 
 
 def _minimise(spec: InvariantSpec, domain: Domain, parts: list[Term], deadline: float, timeout_ms: int) -> list[Term]:

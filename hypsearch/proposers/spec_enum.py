@@ -131,6 +131,18 @@ class SpecEnumProposer:
                     predicates.append((term, tuple(test(values[s[0]]) for s in slots)))
 
         enum.listeners.append(listen)
+        fit = getattr(domain, "fit_terms", None)
+        if fit is not None and task.grammar is None and shape is not None:
+            from hypsearch.errors import EvaluationError
+
+            for term in fit(task):  # domain-fitted leaves (e.g. linear terms) join the cover
+                try:
+                    values = tuple(domain.evaluate(term, env) for env in envs)
+                except EvaluationError:
+                    continue
+                cover.offer(term, values)
+                if cover.mask_of(values) == cover.full:
+                    hits.append(term)
         unify_at = started + settings.unify_after * max(ctx.deadline - started, 0.0)
         tried = -1
         guard = task.metadata.get("spec_condition")

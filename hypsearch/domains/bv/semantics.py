@@ -80,34 +80,42 @@ Z3 = SimpleNamespace(
 
 
 def bvnot(B: Any, a: Any) -> Any:
+    """SMT-LIB `bvnot` (shared by interpreter and z3)."""
     return B.bnot(a)
 
 
 def bvneg(B: Any, a: Any) -> Any:
+    """SMT-LIB `bvneg` (shared by interpreter and z3)."""
     return B.sub(B.lit(0), a)
 
 
 def bvand(B: Any, a: Any, b: Any) -> Any:
+    """SMT-LIB `bvand` (shared by interpreter and z3)."""
     return B.band(a, b)
 
 
 def bvor(B: Any, a: Any, b: Any) -> Any:
+    """SMT-LIB `bvor` (shared by interpreter and z3)."""
     return B.bor(a, b)
 
 
 def bvxor(B: Any, a: Any, b: Any) -> Any:
+    """SMT-LIB `bvxor` (shared by interpreter and z3)."""
     return B.bxor(a, b)
 
 
 def bvadd(B: Any, a: Any, b: Any) -> Any:
+    """SMT-LIB `bvadd` (shared by interpreter and z3)."""
     return B.add(a, b)
 
 
 def bvsub(B: Any, a: Any, b: Any) -> Any:
+    """SMT-LIB `bvsub` (shared by interpreter and z3)."""
     return B.sub(a, b)
 
 
 def bvmul(B: Any, a: Any, b: Any) -> Any:
+    """SMT-LIB `bvmul` (shared by interpreter and z3)."""
     return B.mul(a, b)
 
 
@@ -138,66 +146,82 @@ def bvashr(B: Any, a: Any, b: Any) -> Any:
 
 
 def bvult(B: Any, a: Any, b: Any) -> Any:
+    """SMT-LIB `bvult` (shared by interpreter and z3)."""
     return B.ult(a, b)
 
 
 def bvule(B: Any, a: Any, b: Any) -> Any:
+    """SMT-LIB `bvule` (shared by interpreter and z3)."""
     return B.ule(a, b)
 
 
 def bvugt(B: Any, a: Any, b: Any) -> Any:
+    """SMT-LIB `bvugt` (shared by interpreter and z3)."""
     return B.ult(b, a)
 
 
 def bvuge(B: Any, a: Any, b: Any) -> Any:
+    """SMT-LIB `bvuge` (shared by interpreter and z3)."""
     return B.ule(b, a)
 
 
 def bvslt(B: Any, a: Any, b: Any) -> Any:
+    """SMT-LIB `bvslt` (shared by interpreter and z3)."""
     return B.slt(a, b)
 
 
 def bvsle(B: Any, a: Any, b: Any) -> Any:
+    """SMT-LIB `bvsle` (shared by interpreter and z3)."""
     return B.sle(a, b)
 
 
 def bvsgt(B: Any, a: Any, b: Any) -> Any:
+    """SMT-LIB `bvsgt` (shared by interpreter and z3)."""
     return B.slt(b, a)
 
 
 def bvsge(B: Any, a: Any, b: Any) -> Any:
+    """SMT-LIB `bvsge` (shared by interpreter and z3)."""
     return B.sle(b, a)
 
 
 def ite(B: Any, c: Any, a: Any, b: Any) -> Any:
+    """SMT-LIB `ite` (shared by interpreter and z3)."""
     return B.ite(c, a, b)
 
 
 def equal(B: Any, a: Any, b: Any) -> Any:
+    """SMT-LIB `equal` (shared by interpreter and z3)."""
     return B.equal(a, b)
 
 
 def distinct(B: Any, a: Any, b: Any) -> Any:
+    """SMT-LIB `distinct` (shared by interpreter and z3)."""
     return B.negate(B.equal(a, b))
 
 
 def conj(B: Any, a: Any, b: Any) -> Any:
+    """SMT-LIB `conj` (shared by interpreter and z3)."""
     return B.conj(a, b)
 
 
 def disj(B: Any, a: Any, b: Any) -> Any:
+    """SMT-LIB `disj` (shared by interpreter and z3)."""
     return B.disj(a, b)
 
 
 def negate(B: Any, a: Any) -> Any:
+    """SMT-LIB `negate` (shared by interpreter and z3)."""
     return B.negate(a)
 
 
 def implies(B: Any, a: Any, b: Any) -> Any:
+    """SMT-LIB `implies` (shared by interpreter and z3)."""
     return B.disj(B.negate(a), b)
 
 
 def xor(B: Any, a: Any, b: Any) -> Any:
+    """SMT-LIB `xor` (shared by interpreter and z3)."""
     return B.xor_bool(a, b)
 
 

@@ -149,22 +149,8 @@ def bottom_half(g: Grid) -> Grid:
 
 
 def _cells(a: np.ndarray) -> list[np.ndarray]:
-    """Sub-grids between full separator lines of one colour (both directions)."""
-    rs = _separators(a, 0)
-    cs = _separators(a, 1)
-    if not rs and not cs:
-        raise ValueError("no separators")
-    rb = [-1] + rs + [a.shape[0]]
-    cb = [-1] + cs + [a.shape[1]]
-    out = []
-    for i in range(len(rb) - 1):
-        for j in range(len(cb) - 1):
-            part = a[rb[i] + 1:rb[i + 1], cb[j] + 1:cb[j + 1]]
-            if part.size:
-                out.append(part)
-    if len(out) < 2:
-        raise ValueError("fewer than two cells")
-    return out
+    """Sub-grids between full separator lines of one colour (both directions), in reading order."""
+    return [p for row in _parts_layout(a) for p in row]
 
 
 def cell_most_colorful(g: Grid) -> Grid:
@@ -778,6 +764,15 @@ def recolor_size(g: Grid, n: int, c: int) -> Grid:
     return paint_all(g, recolor(hits, c))
 
 
+def recolor_rank(g: Grid, k: int, c: int) -> Grid:
+    """Recolour with colour c every 8-connected single-colour object whose size is the k-th largest (k from 1)."""
+    objs = objects8(g)
+    sizes = sorted({o.size for o in objs}, reverse=True)
+    if not 1 <= k <= len(sizes):
+        raise ValueError("no object of that rank")
+    return paint_all(g, recolor(tuple(o for o in objs if o.size == sizes[k - 1]), c))
+
+
 def blank(g: Grid) -> Grid:
     """An all-zero grid of the same shape."""
     return _g(np.zeros(g.shape, dtype=np.uint8))
@@ -941,8 +936,8 @@ def connect_v_with(g: Grid, c: int) -> Grid:
     return transpose(connect_h_with(transpose(g), c))
 
 
-def _parts_layout(a: np.ndarray) -> list[list[np.ndarray]]:
-    """Sub-grids between full separator lines, as rows of parts (empty strips dropped).
+def _part_slices(a: np.ndarray) -> list[list[tuple[int, int, int, int]]]:
+    """Bounds of the sub-grids between full separator lines, as rows of parts (empty strips dropped).
 
     The separator colour is one whose every cell lies on a full line of that colour.
     """
@@ -964,7 +959,12 @@ def _parts_layout(a: np.ndarray) -> list[list[np.ndarray]]:
     cols = [(cb[j] + 1, cb[j + 1]) for j in range(len(cb) - 1) if cb[j + 1] > cb[j] + 1]
     if len(rows) * len(cols) < 2:
         raise ValueError("fewer than two cells")
-    return [[a[r0:r1, c0:c1] for c0, c1 in cols] for r0, r1 in rows]
+    return [[(r0, r1, c0, c1) for c0, c1 in cols] for r0, r1 in rows]
+
+
+def _parts_layout(a: np.ndarray) -> list[list[np.ndarray]]:
+    """Sub-grids between full separator lines of one colour, as rows of parts."""
+    return [[a[r0:r1, c0:c1] for r0, r1, c0, c1 in row] for row in _part_slices(a)]
 
 
 def cells_majority(g: Grid) -> Grid:
@@ -1040,6 +1040,120 @@ def move_until_touch(g: Grid, c: int) -> Grid:
     raise ValueError("never touches")
 
 
+def spread_cell(g: Grid) -> Grid:
+    """Copy the only non-blank part between separator lines into every other part."""
+    a = g.a
+    slices = [b for row in _part_slices(a) for b in row]
+    full = [b for b in slices if a[b[0]:b[1], b[2]:b[3]].any()]
+    if len(full) != 1:
+        raise ValueError("not exactly one non-blank part")
+    r0, r1, c0, c1 = full[0]
+    src = a[r0:r1, c0:c1]
+    out = a.copy()
+    for q0, q1, p0, p1 in slices:
+        if (q1 - q0, p1 - p0) != src.shape:
+            raise ValueError("parts differ in shape")
+        out[q0:q1, p0:p1] = src
+    return _g(out)
+
+
+def keep_least_common(g: Grid) -> Grid:
+    """Keep only the cells of the least frequent non-zero colour; everything else becomes 0."""
+    counts = np.bincount(g.a.ravel(), minlength=10)
+    counts[0] = 0
+    if not counts.any():
+        raise ValueError("blank")
+    counts = np.where(counts == 0, g.a.size + 1, counts)
+    c = int(counts.argmin())
+    return _g(np.where(g.a == c, g.a, 0))
+
+
+def halo(g: Grid, a: int, c: int) -> Grid:
+    """Paint with colour c the 0 cells 8-adjacent to a cell of colour a."""
+    src = g.a == _color(a)
+    if not src.any():
+        raise ValueError("colour absent")
+    h, w = g.shape
+    p = np.pad(src, 1)
+    near = np.zeros((h, w), dtype=bool)
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            near |= p[1 + dy:1 + dy + h, 1 + dx:1 + dx + w]
+    return _g(np.where((g.a == 0) & near, _color(c), g.a))
+
+
+def uniform_rows(g: Grid, c: int) -> Grid:
+    """Rows made of a single colour become colour c, all other rows 0."""
+    uni = (g.a == g.a[:, :1]).all(axis=1)
+    out = np.zeros_like(g.a)
+    out[uni] = _color(c)
+    return _g(out)
+
+
+def attract(g: Grid, c: int) -> Grid:
+    """Move every object not of colour c straight (or diagonally) toward the colour-c cells until it touches them."""
+    a = g.a
+    c = _color(c)
+    anchor = a == c
+    if not anchor.any():
+        raise ValueError("no anchor")
+    h, w = a.shape
+    p = np.pad(anchor, 1)
+    near = np.zeros((h, w), dtype=bool)
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            near |= p[1 + dy:1 + dy + h, 1 + dx:1 + dx + w]
+    ar0, ar1, ac0, ac1 = _bbox(anchor)
+    movers = [o for o in objects8(g) if o.color != c]
+    if not movers:
+        raise ValueError("nothing to move")
+    out = np.where(anchor, a, 0)
+    for o in movers:
+        ys, xs = np.nonzero(o.mask.a)
+        vals = o.cells.a[ys, xs]
+        ys, xs = ys + o.top, xs + o.left
+        r1, c1 = ys.max() + 1, xs.max() + 1
+        dy = 1 if r1 <= ar0 else -1 if ar1 <= o.top else 0
+        dx = 1 if c1 <= ac0 else -1 if ac1 <= o.left else 0
+        for _ in range(max(h, w)):
+            if near[ys, xs].any() or (dy == 0 and dx == 0):
+                break
+            ny, nx = ys + dy, xs + dx
+            if ny.min() < 0 or nx.min() < 0 or ny.max() >= h or nx.max() >= w or anchor[ny, nx].any():
+                break
+            ys, xs = ny, nx
+        out[ys, xs] = vals
+    return _g(out)
+
+
+def _smear_down(a: np.ndarray) -> np.ndarray:
+    rows = np.arange(a.shape[0])[:, None]
+    last = np.maximum.accumulate(np.where(a != 0, rows, -1), axis=0)
+    cols = np.broadcast_to(np.arange(a.shape[1]), a.shape)
+    fill = a[np.maximum(last, 0), cols]
+    return np.where((a == 0) & (last >= 0), fill, a)
+
+
+def ray_down(g: Grid) -> Grid:
+    """Every non-zero cell extends downward over the 0 cells below it, up to the next non-zero cell."""
+    return _g(_smear_down(g.a))
+
+
+def ray_up(g: Grid) -> Grid:
+    """Every non-zero cell extends upward over the 0 cells above it, up to the next non-zero cell."""
+    return _g(_smear_down(g.a[::-1])[::-1])
+
+
+def ray_right(g: Grid) -> Grid:
+    """Every non-zero cell extends rightward over the 0 cells after it, up to the next non-zero cell."""
+    return _g(_smear_down(g.a.T).T)
+
+
+def ray_left(g: Grid) -> Grid:
+    """Every non-zero cell extends leftward over the 0 cells before it, up to the next non-zero cell."""
+    return _g(_smear_down(g.a[:, ::-1].T).T[:, ::-1])
+
+
 def _p(fn: Callable[..., object], args: tuple[str, ...], ret: str, cost: int = 1) -> Primitive:
     doc = (fn.__doc__ or "").strip().splitlines()[0]
     return Primitive(fn.__name__, args, ret, fn, doc, cost=cost)
@@ -1053,11 +1167,13 @@ PRIMITIVES: tuple[Primitive, ...] = tuple(
         dedup, gravity_down, gravity_up, gravity_left, gravity_right, symmetrize_h, symmetrize_v,
         symmetrize_4, extend_h, extend_v, connect_h, connect_v, connect_hv, rays_diag, blank,
         remove_noise, keep_largest, hollow, swap_colors, upscale_by_colors, cells_majority, overlay_cells,
-        overlay_cells_rev, repeated_half)]
+        overlay_cells_rev, repeated_half, spread_cell, keep_least_common, ray_down, ray_up, ray_right,
+        ray_left)]
     + [_p(f, (G, I), G) for f in (crop_color, crop_inside_color, upscale, downscale, keep_color, fill_bg,
                                    binarize, complete_symmetry, extract_hole, fill_holes, outline, fill_bbox,
-                                   fill_interior, border, connect_h_with, connect_v_with, move_until_touch)]
-    + [_p(tile, (G, I, I), G), _p(replace_color, (G, I, I), G), _p(recolor_size, (G, I, I), G), _p(remap, (G,) + (I,) * 10, G, cost=3)]
+                                   fill_interior, border, connect_h_with, connect_v_with, move_until_touch,
+                                   uniform_rows, attract)]
+    + [_p(tile, (G, I, I), G), _p(replace_color, (G, I, I), G), _p(recolor_size, (G, I, I), G), _p(recolor_rank, (G, I, I), G), _p(halo, (G, I, I), G), _p(remap, (G,) + (I,) * 10, G, cost=3)]
     + [_p(f, (G, G), G) for f in (hconcat, vconcat, overlay)]
     + [_p(f, (G, G, I), G) for f in (cell_and, cell_or, cell_xor, cell_nor, cell_andnot)]
     + [_p(f, (G,), I) for f in (most_common_color, least_common_color, most_common_nonzero, count_colors)]

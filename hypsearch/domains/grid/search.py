@@ -154,12 +154,15 @@ def build_steps(data: TaskData) -> tuple[list[Step], list[Step]]:
     add(A("vconcat", X, X))
     for c in nz_in:
         for op in ("crop_color", "crop_inside_color", "keep_color", "complete_symmetry", "extract_hole",
-                   "move_until_touch"):
+                   "move_until_touch", "attract"):
             add(A(op, X, c))
         add(A("erase_all", X, A("with_color", A("objects8", X), c)))
+        for c2 in new_cols:
+            if c2 != c:
+                add(A("halo", X, c, c2))
     for c in new_cols:
         for op in ("fill_bg", "binarize", "fill_holes", "outline", "fill_bbox", "fill_interior", "border",
-                   "connect_h_with", "connect_v_with"):
+                   "connect_h_with", "connect_v_with", "uniform_rows"):
             add(A(op, X, c))
     for ext in EXTRACTORS:
         for sel in SELECTORS:
@@ -229,6 +232,41 @@ def fit_recolor_by_size(state: Sequence[Grid], outs: Sequence[Grid]) -> dict[int
     return table if changed else None
 
 
+def fit_recolor_by_rank(state: Sequence[Grid], outs: Sequence[Grid]) -> dict[int, int] | None:
+    """A table size rank (1 = largest) → colour explaining each output as its state with objects recoloured."""
+    table: dict[int, int] = {}
+    changed = False
+    for s, o in zip(state, outs):
+        if s.shape != o.shape or not np.array_equal(s.a == 0, o.a == 0):
+            return None
+        objs = P.objects8(s)
+        sizes = sorted({ob.size for ob in objs}, reverse=True)
+        for ob in objs:
+            h, w = ob.cells.shape
+            m = ob.mask.a == 1
+            vals = o.a[ob.top:ob.top + h, ob.left:ob.left + w][m]
+            c = int(vals[0])
+            if (vals != c).any() or table.setdefault(sizes.index(ob.size) + 1, c) != c:
+                return None
+            changed |= c != ob.color
+    return table if changed else None
+
+
+def _recolor_rank_term(t: Term, table: dict[int, int], state: Sequence[Grid],
+                       outs: Sequence[Grid]) -> Term | None:
+    """The chain of recolor_rank steps for a fitted table, if applying it to the state gives the outputs."""
+    grids = list(state)
+    try:
+        for k, c in sorted(table.items()):
+            new = [P.recolor_rank(g, k, c) if k <= len({o.size for o in P.objects8(g)}) else g for g in grids]
+            if new != grids:
+                grids = new
+                t = A("recolor_rank", t, k, c)
+    except _ERRORS:
+        return None
+    return t if tuple(grids) == tuple(outs) else None
+
+
 def _recolor_size_term(t: Term, table: dict[int, int], state: Sequence[Grid]) -> Term:
     for n, c in sorted(table.items()):
         if any(ob.size == n and ob.color != c for g in state for ob in P.objects8(g)):
@@ -282,6 +320,33 @@ def search(data: TaskData, deadline: float, *, max_depth: int = 3,
                 sizes = None
             if sizes is not None:
                 yield _recolor_size_term(t, sizes, state), stats.depth
+            try:
+                ranks = fit_recolor_by_rank(state, outs)
+            except _ERRORS:
+                ranks = None
+            if ranks is not None:
+                rt = _recolor_rank_term(t, ranks, state, outs)
+                if rt is not None:
+                    yield rt, stats.depth
+
+    memo: dict[tuple[int, Grid], Grid | None] = {}
+
+    def apply(st: Step, g: Grid) -> Grid:
+        # the same grid often recurs across states (e.g. a step that is the identity on one example)
+        key = (id(st), g)
+        r = memo.get(key, memo)
+        if r is memo:
+            stats.evaluations += 1
+            try:
+                r = st.apply(g)
+            except _ERRORS:
+                r = None
+            if len(memo) > 300_000:
+                memo.clear()
+            memo[key] = r
+        if r is None:
+            raise ValueError("step does not apply")
+        return r  # type: ignore[return-value]
 
     yield from check(X, root)
     frontier: list[tuple[Term, tuple[Grid, ...]]] = [(X, root)]
@@ -298,16 +363,15 @@ def search(data: TaskData, deadline: float, *, max_depth: int = 3,
             if time.monotonic() > deadline:
                 return
             for st in use:
-                stats.evaluations += 1
                 try:
-                    g0 = st.apply(state[0])
+                    g0 = apply(st, state[0])
                 except _ERRORS:
                     continue
                 if last:
                     if g0 != o0 and (g0.shape != o0.shape or fit_remap((g0,), (o0,)) is None):
                         continue
                 try:
-                    new = (g0,) + tuple(st.apply(g) for g in state[1:])
+                    new = (g0,) + tuple(apply(st, g) for g in state[1:])
                 except _ERRORS:
                     continue
                 is_new = new not in seen

@@ -67,7 +67,9 @@ class Grid:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Grid):
             return NotImplemented
-        return self._h == other._h and self.a.shape == other.a.shape and bool(np.array_equal(self.a, other.a))
+        if self is other:
+            return True
+        return self._h == other._h and self.a.shape == other.a.shape and self.a.tobytes() == other.a.tobytes()
 
     def __repr__(self) -> str:
         return "Grid(" + "/".join("".join(str(int(v)) for v in row) for row in self.a) + ")"

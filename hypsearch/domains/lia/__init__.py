@@ -11,7 +11,7 @@ from typing import Any
 import z3
 
 from hypsearch.domain import Domain, Primitive, ValueType, WorkedExample
-from hypsearch.program import Const
+from hypsearch.program import App, Const, Term, Var
 from hypsearch.search_grammar import SearchGrammar
 from hypsearch.task import Task
 from hypsearch.domains.lia import semantics as S
@@ -72,6 +72,20 @@ PRIMITIVES: tuple[Primitive, ...] = (
 )
 
 
+def _linear(const: int, parts: list[tuple[int, str]]) -> Term:
+    """`c0 + c1*x1 + …` without zero terms, unit coefficients or a zero constant."""
+    out: Term | None = None
+    for c, name in parts:
+        if c == 0:
+            continue
+        x: Term = Var(name, "Int")
+        piece = x if c == 1 else App("*", (Const(c, "Int"), x), "Int")
+        out = piece if out is None else App("+", (out, piece), "Int")
+    if out is None:
+        return Const(const, "Int")
+    return out if const == 0 else App("+", (out, Const(const, "Int")), "Int")
+
+
 CORE_OPS = frozenset({"+", "-", "ite", "<=", "<", "=", "and", "or", "not"})
 """The operators a spec-driven search always has (others only when the spec itself uses them)."""
 
@@ -95,6 +109,48 @@ class LiaDomain(Domain):
         keep = CORE_OPS | (set(used) & {p.name for p in PRIMITIVES})
         prods = tuple(p for p in full.productions if p.op is None or p.op in keep)
         return SearchGrammar(full.start, full.nonterminals, prods, full.any_constant)
+
+    def fit_terms(self, task: Task, most: int = 6, seconds: float = 0.25) -> list[Term]:
+        """Linear terms `c0 + c1*x1 + …` fitted exactly (by z3) to greedy groups of the task's examples:
+        leaves for decision trees that enumeration would reach only at a large size."""
+        params = [n for n, t in task.signature.params if t == "Int"]
+        examples = [ex for ex in task.examples if isinstance(ex.output, int) and not isinstance(ex.output, bool)]
+        if task.signature.returns != "Int" or not params or len(params) != len(task.signature.params) \
+                or len(examples) < 2:
+            return []
+        import time
+
+        known = set(task.metadata.get("constants", ())) | {0, 1}
+        if all(ex.output in ex.inputs or ex.output in known for ex in examples):
+            return []  # outputs are inputs or spec constants: enumeration has these leaves already
+        stop = time.monotonic() + seconds
+        examples = examples[:40]
+        coeffs = [z3.Int(f"__c{k}") for k in range(len(params) + 1)]
+        left = list(range(len(examples)))
+        terms: list[Term] = []
+        while left and len(terms) < most:
+            solver = z3.Solver()
+            solver.set("timeout", 50)
+            for c in coeffs:
+                solver.add(c >= -1000, c <= 1000)
+            group: list[int] = []
+            for k in left:
+                if time.monotonic() > stop:
+                    return terms
+                ex = examples[k]
+                solver.push()
+                solver.add(coeffs[0] + z3.Sum([c * v for c, v in zip(coeffs[1:], ex.inputs)]) == ex.output)
+                if solver.check() == z3.sat:
+                    group.append(k)
+                else:
+                    solver.pop()
+            if len(group) < 2 or solver.check() != z3.sat:
+                break
+            model = solver.model()
+            values = [model.eval(c, model_completion=True).as_long() for c in coeffs]
+            terms.append(_linear(values[0], list(zip(values[1:], params))))
+            left = [k for k in left if k not in group]
+        return terms
 
     def default_constants(self, sort: str) -> tuple[Const, ...]:
         """Literals offered for a grammar's `(Constant Int)` before z3 fills holes."""

@@ -77,14 +77,17 @@ def distinct(B: Any, a: Any, b: Any) -> Any:
 
 
 def conj(B: Any, a: Any, b: Any) -> Any:
+    """SMT-LIB `conj` (shared by interpreter and z3)."""
     return B.conj(a, b)
 
 
 def disj(B: Any, a: Any, b: Any) -> Any:
+    """SMT-LIB `disj` (shared by interpreter and z3)."""
     return B.disj(a, b)
 
 
 def negate(B: Any, a: Any) -> Any:
+    """SMT-LIB `negate` (shared by interpreter and z3)."""
     return B.negate(a)
 
 
@@ -94,14 +97,17 @@ def implies(B: Any, a: Any, b: Any) -> Any:
 
 
 def xor(B: Any, a: Any, b: Any) -> Any:
+    """SMT-LIB `xor` (shared by interpreter and z3)."""
     return B.xor(a, b)
 
 
 def add(B: Any, a: Any, b: Any) -> Any:
+    """SMT-LIB `add` (shared by interpreter and z3)."""
     return B.add(a, b)
 
 
 def sub(B: Any, a: Any, b: Any) -> Any:
+    """SMT-LIB `sub` (shared by interpreter and z3)."""
     return B.sub(a, b)
 
 
@@ -111,22 +117,27 @@ def neg(B: Any, a: Any) -> Any:
 
 
 def mul(B: Any, a: Any, b: Any) -> Any:
+    """SMT-LIB `mul` (shared by interpreter and z3)."""
     return B.mul(a, b)
 
 
 def le(B: Any, a: Any, b: Any) -> Any:
+    """SMT-LIB `le` (shared by interpreter and z3)."""
     return B.le(a, b)
 
 
 def lt(B: Any, a: Any, b: Any) -> Any:
+    """SMT-LIB `lt` (shared by interpreter and z3)."""
     return B.lt(a, b)
 
 
 def ge(B: Any, a: Any, b: Any) -> Any:
+    """SMT-LIB `ge` (shared by interpreter and z3)."""
     return B.le(b, a)
 
 
 def gt(B: Any, a: Any, b: Any) -> Any:
+    """SMT-LIB `gt` (shared by interpreter and z3)."""
     return B.lt(b, a)
 
 
