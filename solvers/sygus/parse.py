@@ -70,9 +70,13 @@ _PHRASE_NAMES = (
 )
 
 
+@lru_cache(maxsize=1)
 def sygus_lark() -> Lark:
-    """The compiled SyGuS grammar without a transformer (for tools such as `from_lark`)."""
-    return _Compiled.get().plain
+    """The compiled SyGuS grammar without a transformer (for tools such as `from_lark`).
+
+    Built on demand and without lark's cache: `from_lark` needs the grammar object itself."""
+    text = (files("hypsearch.grammars") / "sygus.lark").read_text(encoding="utf-8")
+    return Lark(text, **{**_OPTIONS, "cache": False})
 
 
 # --------------------------------------------------------------------------- building terms
@@ -309,12 +313,16 @@ class _Builder(Transformer):  # type: ignore[type-arg]
 
 # --------------------------------------------------------------------------- the compiled parser
 
+# cache=True keeps lark's grammar analysis in a temp file keyed by the grammar's hash:
+# every `hypsearch solve` process otherwise spends ~0.3 s rebuilding the same tables
+_OPTIONS: dict[str, Any] = dict(parser="lalr", lexer="contextual", strict=True,
+                                start=["start", "single_term"], maybe_placeholders=False, cache=True)
+
 @dataclass(frozen=True)
 class _Compiled:
-    """The grammar compiled twice (with the inline builder, and plain), plus error-naming data."""
+    """The grammar compiled with the inline builder, plus error-naming data."""
 
     parser: Lark
-    plain: Lark
     first: dict[str, frozenset[str]]
     literal_of: dict[str, str]  # anonymous terminal name -> its literal text
     commands: frozenset[str]    # terminal names of the command keywords
@@ -322,12 +330,9 @@ class _Compiled:
     @staticmethod
     @lru_cache(maxsize=1)
     def get() -> _Compiled:
-        """Compile once per process (the first call takes about 0.3 s)."""
+        """Compile once per process (fast after the first process thanks to lark's cache)."""
         text = (files("hypsearch.grammars") / "sygus.lark").read_text(encoding="utf-8")
-        options: dict[str, Any] = dict(parser="lalr", lexer="contextual", strict=True,
-                                       start=["start", "single_term"], maybe_placeholders=False)
-        parser = Lark(text, transformer=_Builder(), **options)
-        plain = Lark(text, **options)
+        parser = Lark(text, transformer=_Builder(), **_OPTIONS)
         literal_of = {t.name: t.pattern.value for t in parser.terminals
                       if t.pattern.type == "str"}
         commands = frozenset(name for name, value in literal_of.items()
@@ -335,7 +340,7 @@ class _Compiled:
                                           "synth-inv", "declare-var", "declare-primed-var",
                                           "define-fun", "constraint", "inv-constraint",
                                           "check-synth"})
-        return _Compiled(parser, plain, _first_sets(parser), literal_of, commands)
+        return _Compiled(parser, _first_sets(parser), literal_of, commands)
 
 
 def _first_sets(parser: Lark) -> dict[str, frozenset[str]]:

@@ -4,8 +4,9 @@ As in icecuber's ARC solver, a search state is the tuple of values a program pre
 yields on every train input; two prefixes with the same state are interchangeable, so
 only the first (simplest) is kept.  Steps are small templates over the current grid `x`
 whose parameters (colours, scale factors) are inferred from the examples.  A final
-learned colour remap is tried on every state.  The last level only checks, and checks
-the first example before the others.
+learned colour remap is tried on every state (and, near the root, recolouring objects by
+size or by size rank).  Step results are memoised per (step, grid), since the same grid
+recurs across states.  The last level only checks, and checks the first example first.
 """
 
 from __future__ import annotations
@@ -341,7 +342,7 @@ def search(data: TaskData, deadline: float, *, max_depth: int = 3,
                 r = st.apply(g)
             except _ERRORS:
                 r = None
-            if len(memo) > 300_000:
+            if len(memo) > 150_000:
                 memo.clear()
             memo[key] = r
         if r is None:
