@@ -57,7 +57,10 @@ def cmd_solve(args: argparse.Namespace) -> int:
     from hypsearch.formats import detect_format
 
     path = Path(args.file)
-    fmt = detect_format(path)  # also names datasets such as arc:evaluation
+    if not path.exists() and ":" not in args.file:  # `arc:evaluation` names a dataset, not a file
+        print(f"hypsearch: {path}: no such file", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    fmt = detect_format(path)
     settings = _settings(args)
     try:
         tasks = fmt.load(path)
@@ -160,6 +163,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except HypsearchError as exc:
         print(f"hypsearch: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # unreadable files and folders: say which, without a traceback
+        print(f"hypsearch: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
 
 
 def run_and_exit() -> None:

@@ -115,3 +115,9 @@ def test_malformed_arc_task_names_task_and_pair() -> None:
     proc = hypsearch("solve", str(REPO / "tests/data/arc/ragged.json"))
     assert proc.returncode == 2
     assert "task ragged: train pair 2 input: row 4 has 3 cells, expected 2" in proc.stderr
+
+
+def test_missing_file_is_a_clean_error() -> None:
+    proc = hypsearch("solve", "/nonexistent/problem.sl")
+    assert proc.returncode == 2
+    assert "no such file" in proc.stderr and "Traceback" not in proc.stderr

@@ -151,6 +151,7 @@ DOMAIN = BvDomain(
     primitives=PRIMITIVES,
     literal_rules={"bvhex": (BV, read_hex), "bvbin": (BV, read_bin)},
     symbol_constants={"true": ("Bool", True), "false": ("Bool", False)},
+    smt_logics=("BV", "QF_BV"),
     examples=(
         WorkedExample("x shifted right by one bit", "(bvlshr x #x0000000000000001)", (("x", BV),)),
         WorkedExample("the lowest set bit of x", "(bvand x (bvneg x))", (("x", BV),)),

@@ -1173,7 +1173,8 @@ PRIMITIVES: tuple[Primitive, ...] = tuple(
                                    binarize, complete_symmetry, extract_hole, fill_holes, outline, fill_bbox,
                                    fill_interior, border, connect_h_with, connect_v_with, move_until_touch,
                                    uniform_rows, attract)]
-    + [_p(tile, (G, I, I), G), _p(replace_color, (G, I, I), G), _p(recolor_size, (G, I, I), G), _p(recolor_rank, (G, I, I), G), _p(halo, (G, I, I), G), _p(remap, (G,) + (I,) * 10, G, cost=3)]
+    + [_p(f, (G, I, I), G) for f in (tile, replace_color, recolor_size, recolor_rank, halo)]
+    + [_p(remap, (G,) + (I,) * 10, G, cost=3)]
     + [_p(f, (G, G), G) for f in (hconcat, vconcat, overlay)]
     + [_p(f, (G, G, I), G) for f in (cell_and, cell_or, cell_xor, cell_nor, cell_andnot)]
     + [_p(f, (G,), I) for f in (most_common_color, least_common_color, most_common_nonzero, count_colors)]

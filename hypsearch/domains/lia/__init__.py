@@ -169,6 +169,7 @@ DOMAIN = LiaDomain(
     primitives=PRIMITIVES,
     literal_rules={"int": ("Int", int), "neg_int": ("Int", lambda digits: -int(digits))},
     symbol_constants={"true": ("Bool", True), "false": ("Bool", False)},
+    smt_logics=("LIA", "CLIA", "NIA", "QF_LIA"),
     examples=(
         WorkedExample("the larger of x and y", "(ite (>= x y) x y)", (("x", "Int"), ("y", "Int"))),
         WorkedExample("x is between 0 and n", "(and (<= 0 x) (<= x n))", (("x", "Int"), ("n", "Int"))),
