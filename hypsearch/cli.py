@@ -135,7 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMAND_MODULES = ("hypsearch.batch.cli", "hypsearch.show")
+COMMAND_MODULES = ("hypsearch.batch.cli", "hypsearch.show", "hypsearch.domain_check")
 """Modules that add sub-commands through `extra_command` (imported when the parser is built)."""
 
 

@@ -1,0 +1,172 @@
+"""Induction benchmark runner: List Functions, 1D-ARC (and any dataset registered by name).
+
+Each task runs with the symbolic proposer in its own child process, killed at the per-task
+wall-clock limit; N workers run at once.  Reports task accuracy (every test example right)
+and raw accuracy (fraction of test examples right) per dataset, and writes one JSON line
+per task to `--out` (a folder outside the repository).
+
+    python benchmarks/induction_bench.py --dataset list-functions --limit 60 --jobs 2 --out /tmp/ind
+    python benchmarks/induction_bench.py --dataset 1d-arc-108 --limit 60 --jobs 2 --out /tmp/ind
+    python benchmarks/induction_bench.py --dataset list-functions --first 40 --every 5 ...   # a subset
+
+A dataset is a name → (file or folder under the shared benchmarks root, TaskFormat name);
+the format's `load` turns it into Tasks (see `hypsearch.formats`).  Add one with
+`register_dataset` or a line in `DATASETS`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared" / "benchmarks"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A named benchmark: a path under the shared benchmarks root read by a registered TaskFormat."""
+
+    name: str
+    path: str
+    format: str
+
+
+DATASETS: dict[str, Dataset] = {}
+
+
+def register_dataset(name: str, path: str, format: str) -> Dataset:
+    """Make a dataset available to `--dataset NAME` (path relative to the shared benchmarks root)."""
+    DATASETS[name] = Dataset(name, path, format)
+    return DATASETS[name]
+
+
+register_dataset("list-functions", "list-functions/qiu2024/list_function.jsonl", "list-functions")
+register_dataset("list-functions-ood", "list-functions/qiu2024/list_function_ood.jsonl", "list-functions")
+register_dataset("1d-arc", "1d-arc/dataset", "1d-arc")
+register_dataset("1d-arc-108", "1d-arc/hypothesis-search-split/arc1d_18x6_resolved.DERIVED.json", "1d-arc-split")
+register_dataset("miniscan", "miniscan/scan.jsonl", "miniscan")
+register_dataset("miniscan-rand", "miniscan/scan_rand.jsonl", "miniscan")
+register_dataset("acre", "acre/acre.jsonl", "acre")
+register_dataset("miniarc", "miniarc/qiu2024/miniarc.jsonl", "miniarc")
+
+
+def load_dataset(name: str, root: Path = SHARED) -> list[Any]:
+    """The tasks of a registered dataset, read by its TaskFormat."""
+    from hypsearch.formats import available_formats
+
+    ds = DATASETS[name]
+    fmt = available_formats()[ds.format]
+    return list(fmt.load(root / ds.path))
+
+
+def score(task: Any, result: Any) -> tuple[int, int]:
+    """(test examples right, test examples) for a Result: the first attempt must equal the answer."""
+    right = 0
+    for k, ex in enumerate(task.tests):
+        attempts = result.predictions[k] if k < len(result.predictions) else ()
+        right += bool(attempts) and attempts[0] == ex.output
+    return right, len(task.tests)
+
+
+def _child(task: Any, limit: float, conn: Any) -> None:
+    from hypsearch import Settings, solve
+
+    try:
+        result = solve(task, Settings(time_limit=limit, attempts=1))
+        right, total = score(task, result)
+        conn.send({"status": result.status.value, "stop_reason": result.stop_reason,
+                   "program": result.program_text or None, "right": right, "tests": total,
+                   "seconds": round(result.seconds, 2), "distinct": result.stats.get("distinct")})
+    except Exception as exc:  # report the crash as this task's result
+        conn.send({"status": "error", "stop_reason": repr(exc), "right": 0, "tests": len(task.tests)})
+    finally:
+        conn.close()
+
+
+def run(tasks: list[Any], dataset: str, limit: float, jobs: int, out_file: Path) -> dict[str, Any]:
+    """Run every task in a killable child process; returns the dataset's summary."""
+    ctx = mp.get_context("fork")
+    pending = list(tasks)
+    running: dict[int, tuple[Any, Any, Any, float]] = {}
+    solved = right = total = done = 0
+    started = time.monotonic()
+    with out_file.open("a") as fh:
+        while pending or running:
+            while pending and len(running) < jobs:
+                task = pending.pop(0)
+                recv, send = ctx.Pipe(duplex=False)
+                proc = ctx.Process(target=_child, args=(task, max(limit - 1.0, 0.5), send), daemon=True)
+                proc.start()
+                send.close()
+                running[proc.pid] = (task, proc, recv, time.monotonic())
+            time.sleep(0.05)
+            for pid, (task, proc, recv, t0) in list(running.items()):
+                record: dict[str, Any] | None = None
+                if recv.poll():
+                    try:
+                        record = recv.recv()
+                    except EOFError:
+                        record = {"status": "error", "stop_reason": "child died", "right": 0, "tests": len(task.tests)}
+                elif not proc.is_alive():
+                    record = {"status": "error", "stop_reason": f"child exit {proc.exitcode}", "right": 0,
+                              "tests": len(task.tests)}
+                elif time.monotonic() - t0 > limit:
+                    proc.kill()
+                    record = {"status": "killed", "stop_reason": f"wall-clock limit {limit:g} s", "right": 0,
+                              "tests": len(task.tests)}
+                if record is None:
+                    continue
+                proc.join(timeout=1)
+                recv.close()
+                del running[pid]
+                record = {"dataset": dataset, "task": task.id, **record}
+                record["task_correct"] = record["tests"] > 0 and record["right"] == record["tests"]
+                record["wall"] = round(time.monotonic() - t0, 2)
+                fh.write(json.dumps(record) + "\n")
+                fh.flush()
+                done += 1
+                solved += record["task_correct"]
+                right += record["right"]
+                total += record["tests"]
+                print(f"[{done}/{len(tasks)}] {task.id}: {record['status']} {record['right']}/{record['tests']} "
+                      f"{record.get('program') or ''}"[:160], file=sys.stderr)
+    return {"dataset": dataset, "tasks": len(tasks), "task_accuracy": solved / max(len(tasks), 1),
+            "raw_accuracy": right / max(total, 1), "tasks_correct": solved, "tests_right": right,
+            "tests": total, "limit": limit, "jobs": jobs, "seconds": round(time.monotonic() - started, 1)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dataset", action="append", required=True, choices=sorted(DATASETS),
+                        help="dataset name (repeatable)")
+    parser.add_argument("--limit", type=float, default=60.0, help="wall-clock seconds per task")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--first", type=int, default=None, help="only the first N tasks (after --every)")
+    parser.add_argument("--every", type=int, default=1, help="only every K-th task (a spread subset)")
+    parser.add_argument("--root", type=Path, default=SHARED, help="shared benchmarks root")
+    parser.add_argument("--out", type=Path, required=True, help="folder for the per-task JSON lines")
+    args = parser.parse_args(argv)
+    if args.out.resolve().is_relative_to(REPO):
+        parser.error("--out must lie outside the repository")
+    args.out.mkdir(parents=True, exist_ok=True)
+    summaries = []
+    for name in args.dataset:
+        tasks = load_dataset(name, args.root)[::args.every][:args.first]
+        out_file = args.out / f"{name}.jsonl"
+        out_file.write_text("")
+        summary = run(tasks, name, args.limit, args.jobs, out_file)
+        summaries.append(summary)
+        print(json.dumps(summary))
+    (args.out / "summary.json").write_text(json.dumps(summaries, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

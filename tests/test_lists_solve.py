@@ -1,0 +1,60 @@
+"""Lists domain end to end: it passes `domain check`, its formats load the datasets, it solves real tasks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hypsearch import Example, Settings, Signature, Status, Task, get_domain, solve
+from hypsearch.domain_check import CheckSettings, check_domain
+from hypsearch.domains.lists.datasets import LIST_FUNCTIONS, ONE_D_ARC, ONE_D_ARC_SPLIT
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks"
+LIST_FNS = SHARED / "list-functions" / "qiu2024" / "list_function.jsonl"
+ONE_D = SHARED / "1d-arc"
+needs_data = pytest.mark.skipif(not LIST_FNS.exists() or not ONE_D.exists(), reason="/work/shared benchmarks absent")
+
+
+def test_lists_domain_passes_the_check() -> None:
+    assert check_domain(get_domain("lists"), CheckSettings(examples=40)) == []
+
+
+def test_decomposition_and_constants_without_data() -> None:
+    pairs = [((4, 1, 2),), ((7,),), ((0, 5),)]
+    task = Task("wrap", "lists", Signature((("xs", "List"),), "List"),
+                tuple(Example(p, (98, p[0][-1], *p[0], 37)) for p in pairs), tests=(Example(((1, 2),), (98, 2, 1, 2, 37)),))
+    result = solve(task, Settings(time_limit=10))
+    assert result.status is Status.SOLVED and result.predictions[0][0] == (98, 2, 1, 2, 37), result.program_text
+
+
+@needs_data
+def test_formats_detect_and_load() -> None:
+    tasks = LIST_FUNCTIONS.load(LIST_FNS)
+    assert LIST_FUNCTIONS.detect(LIST_FNS) and len(tasks) == 250
+    assert all(len(t.examples) == 8 and len(t.tests) == 8 for t in tasks)
+    split = ONE_D / "hypothesis-search-split" / "arc1d_18x6_resolved.DERIVED.json"
+    assert ONE_D_ARC_SPLIT.detect(split) and len(ONE_D_ARC_SPLIT.load(split)) == 108
+    one = ONE_D / "dataset" / "1d_fill" / "1d_fill_0.json"
+    assert ONE_D_ARC.detect(one) and not ONE_D_ARC.detect(LIST_FNS)
+    assert isinstance(ONE_D_ARC.load(one)[0].examples[0].output, tuple)
+
+
+def _correct(task: Task, seconds: float) -> bool:
+    result = solve(task, Settings(time_limit=seconds, attempts=1))
+    return result.solved and all(p[0] == ex.output for p, ex in zip(result.predictions, task.tests))
+
+
+@needs_data
+@pytest.mark.parametrize("task_id", ["c001", "c037", "c071", "c066", "c076", "c080"])
+def test_solves_list_functions(task_id: str) -> None:
+    task = next(t for t in LIST_FUNCTIONS.load(LIST_FNS) if t.id == task_id)
+    assert _correct(task, 10)
+
+
+@needs_data
+@pytest.mark.parametrize("name", ["1d_move_2p_0", "1d_fill_1", "1d_mirror_2", "1d_pcopy_mc_3",
+                                  "1d_recolor_cnt_4", "1d_scale_dp_5", "1d_denoising_mc_6"])
+def test_solves_1d_arc(name: str) -> None:
+    task = ONE_D_ARC.load(ONE_D / "dataset" / name.rsplit("_", 1)[0] / f"{name}.json")[0]
+    assert _correct(task, 10)
