@@ -41,8 +41,8 @@ def main() -> None:
     parser.add_argument("files", nargs="*", type=Path, default=DEFAULT)
     parser.add_argument("--seconds", type=float, default=10.0)
     args = parser.parse_args()
-    print(f"| problem | examples | distinct programs | evaluated | max cost | distinct/s | evaluated/s |")
-    print(f"|---|---|---|---|---|---|---|")
+    print("| problem | examples | distinct programs | evaluated | max cost | distinct/s | evaluated/s |")
+    print("|---|---|---|---|---|---|---|")
     for path in args.files:
         m = measure(path, args.seconds)
         print(f"| {path.name} | {m['examples']} | {m['distinct']:,} | {m['evaluated']:,} | {m['max_cost']} "

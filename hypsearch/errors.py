@@ -6,7 +6,7 @@ expected tokens, caret context) so callers never need to match on message text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 class HypsearchError(Exception):

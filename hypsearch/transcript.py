@@ -8,10 +8,8 @@ sub-command with the CLI.
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
-import sys
 import time
 from pathlib import Path
 from typing import Any, Iterable

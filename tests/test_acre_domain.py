@@ -161,7 +161,7 @@ def test_loader_rejects_bad_labels(tmp_path: Path) -> None:
 def test_benchmark_tasks_solve_without_an_llm(acre_file: Path) -> None:
     tasks = load(acre_file)[:12]
     for task in tasks:
-        result = solve(task, Settings(time_limit=10))
+        result = solve(task, Settings(time_limit=30))
         assert result.solved, result.stop_reason
         assert [p[0] for p in result.predictions] == [ex.output for ex in task.tests], task.id
     rendered = json.loads(FORMAT.render(task, result))

@@ -35,7 +35,7 @@ def test_real_file_solves_and_verifies(name: str) -> None:
     if not path.exists():
         pytest.skip(f"{path} not present")
     task = load(path)[0]
-    result = solve(task, Settings(time_limit=8))
+    result = solve(task, Settings(time_limit=30))
     assert result.status is Status.SOLVED, result.stop_reason
     assert task.spec.verify(get_domain(task.domain), result.program).status == HOLDS
 
@@ -45,5 +45,5 @@ def test_unrealizable_invariant_file_is_infeasible() -> None:
     path = SHARED / "inv/from_2018/jmbl_trex3.sl"
     if not path.exists():
         pytest.skip(f"{path} not present")
-    result = solve(load(path)[0], Settings(time_limit=8))
+    result = solve(load(path)[0], Settings(time_limit=30))
     assert result.status is Status.INFEASIBLE, result.stop_reason

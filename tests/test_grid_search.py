@@ -107,7 +107,7 @@ def test_fit_remap_rejects_inconsistent_maps() -> None:
 
 def test_two_attempts_are_distinct() -> None:
     task = load_task(DATA / "flip_lr.json")
-    result = solve(task, time_limit=10)
+    result = solve(task, time_limit=30)
     for attempts in result.attempts:
         assert len(set(attempts)) == len(attempts) <= 2
     assert np.array_equal(result.attempts[0][0].a, np.array([[6, 0, 0, 4]]))

@@ -49,7 +49,7 @@ def _correct(task: Task, seconds: float) -> bool:
 @pytest.mark.parametrize("task_id", ["c001", "c037", "c071", "c066", "c076", "c080"])
 def test_solves_list_functions(task_id: str) -> None:
     task = next(t for t in LIST_FUNCTIONS.load(LIST_FNS) if t.id == task_id)
-    assert _correct(task, 10)
+    assert _correct(task, 30)
 
 
 @needs_data
@@ -57,4 +57,4 @@ def test_solves_list_functions(task_id: str) -> None:
                                   "1d_recolor_cnt_4", "1d_scale_dp_5", "1d_denoising_mc_6"])
 def test_solves_1d_arc(name: str) -> None:
     task = ONE_D_ARC.load(ONE_D / "dataset" / name.rsplit("_", 1)[0] / f"{name}.json")[0]
-    assert _correct(task, 10)
+    assert _correct(task, 30)

@@ -57,7 +57,7 @@ def test_benchmark_tasks_solve_through_the_grid_domain(shared_benchmarks: Path) 
     by_id = {t.id: t for t in tasks}
     for tid in ("miniarc/2", "miniarc/55"):  # a colour fix-up and a half turn
         task = by_id[tid]
-        result = solve(task, Settings(time_limit=10))
+        result = solve(task, Settings(time_limit=30))
         assert score(task, result.predictions) == (len(task.tests), len(task.tests)), (tid, result.stop_reason)
     rendered = json.loads(grid_miniarc.render(task, result))
     assert rendered["predictions"] == [ex.output.to_lists() for ex in task.tests]
