@@ -112,7 +112,6 @@ class SpecEnumProposer:
         found = find_conditional(domain.name, grammar, enum.units)
         predicates: list[tuple[Any, tuple[Any, ...]]] = []
         hits: list[Any] = []
-        start_owners = set(enum.units.get(grammar.start, ())) | {grammar.start}
         shape = found[0] if found else None
         test = found[1] if found else None
 

@@ -13,6 +13,8 @@ from typing import Any, Callable
 
 import z3
 
+from hypsearch.domains.logic_semantics import conj, disj, equal, ite, negate  # noqa: F401 (re-exported)
+
 WIDTH = 64
 MASK = (1 << WIDTH) - 1
 SIGN = 1 << (WIDTH - 1)
@@ -185,34 +187,9 @@ def bvsge(B: Any, a: Any, b: Any) -> Any:
     return B.sle(b, a)
 
 
-def ite(B: Any, c: Any, a: Any, b: Any) -> Any:
-    """SMT-LIB `ite` (shared by interpreter and z3)."""
-    return B.ite(c, a, b)
-
-
-def equal(B: Any, a: Any, b: Any) -> Any:
-    """SMT-LIB `equal` (shared by interpreter and z3)."""
-    return B.equal(a, b)
-
-
 def distinct(B: Any, a: Any, b: Any) -> Any:
     """SMT-LIB `distinct` (shared by interpreter and z3)."""
     return B.negate(B.equal(a, b))
-
-
-def conj(B: Any, a: Any, b: Any) -> Any:
-    """SMT-LIB `conj` (shared by interpreter and z3)."""
-    return B.conj(a, b)
-
-
-def disj(B: Any, a: Any, b: Any) -> Any:
-    """SMT-LIB `disj` (shared by interpreter and z3)."""
-    return B.disj(a, b)
-
-
-def negate(B: Any, a: Any) -> Any:
-    """SMT-LIB `negate` (shared by interpreter and z3)."""
-    return B.negate(a)
 
 
 def implies(B: Any, a: Any, b: Any) -> Any:

@@ -7,7 +7,6 @@ counts are Int literals.  `GridDomain.enumerate_candidates` runs the grid-tuned 
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator
 

@@ -301,7 +301,6 @@ def search(data: TaskData, deadline: float, *, max_depth: int = 3,
     """
     stats = stats if stats is not None else SearchStats()
     outs = data.train_out
-    n = len(outs)
     steps, light = build_steps(data)
     root = tuple(data.train_in)
     seen: set[tuple[Grid, ...]] = {root}

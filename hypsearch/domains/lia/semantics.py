@@ -15,6 +15,8 @@ from typing import Any, Callable
 
 import z3
 
+from hypsearch.domains.logic_semantics import conj, disj, equal, ite, negate  # noqa: F401 (re-exported)
+
 
 def _py_ediv(a: int, b: int) -> int:
     """Euclidean quotient for b != 0: the remainder a - b*q lies in [0, |b|)."""
@@ -61,34 +63,9 @@ Z3 = SimpleNamespace(
 """Kernels on z3 terms (SMT-LIB's own integer theory)."""
 
 
-def ite(B: Any, c: Any, a: Any, b: Any) -> Any:
-    """`(ite c a b)`."""
-    return B.ite(c, a, b)
-
-
-def equal(B: Any, a: Any, b: Any) -> Any:
-    """`=`."""
-    return B.equal(a, b)
-
-
 def distinct(B: Any, a: Any, b: Any) -> Any:
     """`(distinct a b)` = not equal."""
     return B.negate(B.equal(a, b))
-
-
-def conj(B: Any, a: Any, b: Any) -> Any:
-    """SMT-LIB `conj` (shared by interpreter and z3)."""
-    return B.conj(a, b)
-
-
-def disj(B: Any, a: Any, b: Any) -> Any:
-    """SMT-LIB `disj` (shared by interpreter and z3)."""
-    return B.disj(a, b)
-
-
-def negate(B: Any, a: Any) -> Any:
-    """SMT-LIB `negate` (shared by interpreter and z3)."""
-    return B.negate(a)
 
 
 def implies(B: Any, a: Any, b: Any) -> Any:

@@ -17,6 +17,8 @@ from typing import Any, Callable
 
 import z3
 
+from hypsearch.domains.logic_semantics import conj, disj, equal, ite, negate  # noqa: F401 (re-exported)
+
 DIGITS = frozenset("0123456789")
 
 
@@ -126,25 +128,6 @@ def str_from_int(B: Any, n: Any) -> Any:
 
 
 # -- integers and booleans -----------------------------------------------------------
-
-def ite(B: Any, c: Any, a: Any, b: Any) -> Any:
-    return B.ite(c, a, b)
-
-
-def equal(B: Any, a: Any, b: Any) -> Any:
-    return B.equal(a, b)
-
-
-def conj(B: Any, a: Any, b: Any) -> Any:
-    return B.conj(a, b)
-
-
-def disj(B: Any, a: Any, b: Any) -> Any:
-    return B.disj(a, b)
-
-
-def negate(B: Any, a: Any) -> Any:
-    return B.negate(a)
 
 
 def int_add(B: Any, a: Any, b: Any) -> Any:
