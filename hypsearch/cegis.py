@@ -26,7 +26,7 @@ from hypsearch.proposers import ProposerContext
 from hypsearch.result import Result, Status
 from hypsearch.settings import Settings
 from hypsearch.spec import (
-    FAILS, HOLDS, FunctionalSpec, InvariantSpec, NotSingleInvocation, Observation, Unrealizable,
+    FAILS, HOLDS, FunctionalSpec, InvariantSpec, MultiFunctionSpec, NotSingleInvocation, Observation, Unrealizable,
 )
 from hypsearch.task import Example, Task
 
@@ -34,6 +34,8 @@ MAX_ROUNDS = 2000
 TIME_SHARE = 0.8
 """Share of the time limit the loop plans to use: the rest covers process start-up and the last z3 call."""
 RANDOM_POINTS = 16
+SKETCH_SHARE = 0.4
+"""Share of the budget z3's sketch filling gets first on specs that are not single-invocation."""
 EXTRA_COUNTEREXAMPLES = 3
 
 
@@ -92,6 +94,8 @@ def solve_with_spec(task: Task, settings: Settings, *, proposer: Any = None, dom
         from hypsearch.proposers.invariants import solve_invariant
 
         return solve_invariant(task, settings, domain=domain, started=started)
+    if isinstance(task.spec, MultiFunctionSpec):
+        return solve_multi(task, settings, domain=domain, started=started)
     spec: FunctionalSpec = task.spec
     deadline = started + TIME_SHARE * settings.time_limit
     stats: dict[str, Any] = {"cegis_rounds": 0, "counterexamples": 0}
@@ -109,6 +113,18 @@ def solve_with_spec(task: Task, settings: Settings, *, proposer: Any = None, dom
         return _result(task, status, reason, started, program=program, text=text, stats=stats,
                        candidates=tuple(kept[-20:]))
 
+    if spec.single_call is None and task.grammar is None and domain.sketches(task.signature):
+        # nested or permuted calls give the enumerator few observations: first let z3 fill sketches
+        from hypsearch.sketch_search import solve_by_sketches
+
+        share = started + SKETCH_SHARE * (deadline - started)
+        try:
+            out = solve_by_sketches(MultiFunctionSpec.of(spec), domain, share, settings.z3_timeout_ms)
+        except HypsearchError:
+            out = None
+        if out is not None and out.programs is not None:
+            stats["sketch_rounds"] = out.rounds
+            return done(Status.SOLVED, out.reason, out.programs[task.signature.name])
     obs = _Observations(task)
     unknown = ""
     try:
@@ -183,6 +199,33 @@ def solve_with_spec(task: Task, settings: Settings, *, proposer: Any = None, dom
         return done(Status.UNSOLVED, str(exc))
     except HypsearchError as exc:
         return done(Status.ERROR, f"{type(exc).__name__}: {exc}")
+
+
+def solve_multi(task: Task, settings: Settings, *, domain: Domain, started: float) -> Result:
+    """Several functions under one spec: z3 fills the domain's sketches (see `hypsearch.sketch_search`)."""
+    from hypsearch.sketch_search import solve_by_sketches
+
+    spec: MultiFunctionSpec = task.spec
+    deadline = started + TIME_SHARE * settings.time_limit
+    try:
+        if spec.unrealizable(domain, min(2000, settings.z3_timeout_ms)):
+            return _result(task, Status.INFEASIBLE, "infeasible: no functions at all meet the specification "
+                           "(z3: unsatisfiable with the functions uninterpreted)", started)
+        out = solve_by_sketches(spec, domain, deadline, settings.z3_timeout_ms)
+    except HypsearchError as exc:
+        return _result(task, Status.ERROR, f"{type(exc).__name__}: {exc}", started)
+    stats = {"sketch_rounds": out.rounds, "counterexamples": out.points}
+    if out.programs is None:
+        reason = out.reason if out.reason != "time limit" else f"time limit {settings.time_limit:g} s"
+        if out.unknown:
+            reason += f"; {out.unknown}"
+        return _result(task, Status.UNSOLVED, reason, started, stats=stats)
+    first = out.programs[task.signature.name]
+    definitions = tuple((sig.name, domain.show(out.programs[sig.name])) for sig in spec.signatures)
+    stats["size"] = sum(size(p) for p in out.programs.values())
+    return dataclasses.replace(
+        _result(task, Status.SOLVED, out.reason, started, program=first, text=domain.show(first), stats=stats),
+        definitions=definitions)
 
 
 def _inner_proposer(proposer: Any, settings: Settings) -> Any:

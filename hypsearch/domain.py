@@ -19,8 +19,9 @@ from hypsearch.program import App, Const, Term, Type, Var
 if TYPE_CHECKING:
     import z3
 
+    from hypsearch.holes import Sketch
     from hypsearch.search_grammar import SearchGrammar
-    from hypsearch.task import Task
+    from hypsearch.task import Signature, Task
 
 TYPE_VARIABLES = frozenset({"T", "U"})
 """Names that stand for any type in a primitive signature (`ite : Bool T T -> T`)."""
@@ -62,6 +63,7 @@ class Primitive:
     aliases: tuple[str, ...] = ()
     commutative: bool = False
     variadic: bool = False
+    """Associative binary operator that also reads n-ary (`(str.++ a b c)` = `(str.++ a (str.++ b c))`)."""
     split: Callable[[Any, Any], Any] | None = None
     """For an associative concatenation `op(a, b) = t`: given t and a, the b that completes it
     (None when a does not fit).  Lets the search decompose outputs top-down against the bank."""
@@ -70,7 +72,9 @@ class Primitive:
     batch: Callable[..., tuple[Any, ...]] | None = None
     """Optional fast path for the enumerator: argument tuples over all examples → result tuple.
     Must agree with `impl` (checked by `domain check`); never used to judge an answer."""
-    """Associative binary operator that also reads n-ary (`(str.++ a b c)` = `(str.++ a (str.++ b c))`)."""
+    selects: bool = False
+    """An if-then-else `(op c a b)`: the interpreter evaluates c, then only the branch it picks
+    (`impl` still defines the value); long decision chains then cost one path, not the whole tree."""
 
     @property
     def arity(self) -> int:
@@ -187,6 +191,11 @@ class Domain:
 
     def constants(self, task: "Task") -> tuple[Const, ...]:
         """Literal constants worth enumerating for this task (default: none)."""
+        return ()
+
+    def sketches(self, signature: "Signature") -> tuple["Sketch", ...]:
+        """Program shapes with holes, simplest first, that z3 may fill to meet a logical spec
+        (used for specs over several functions or with nested calls; default: none)."""
         return ()
 
     def describe_primitives(self) -> str:

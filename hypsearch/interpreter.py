@@ -22,10 +22,12 @@ def evaluate(domain: Domain, term: Term, env: Mapping[str, Any], limits: Limits 
             steps[0] += 1
             if steps[0] > limits.max_steps:
                 raise LimitExceeded(f"more than {limits.max_steps} evaluation steps")
-            args = [run(a) for a in t.args]
             prim = domain.primitive(t.op)
             if prim is None:
                 raise EvaluationError(f"unknown primitive `{t.op}`")
+            if prim.selects:
+                return run(t.args[1] if run(t.args[0]) else t.args[2])
+            args = [run(a) for a in t.args]
             try:
                 value = prim.impl(*args)
             except EvaluationError:

@@ -42,6 +42,8 @@ class Result:
     program_text: str = ""
     answer: str = ""
     """The answer in the task's own output format (a SyGuS define-fun, …)."""
+    definitions: tuple[tuple[str, str], ...] = ()
+    """(name, program text) of every synthesised function when a task has several; `program` is the first's."""
     alternatives: tuple[str, ...] = ()
     """Further distinct programs kept as extra attempts (ARC's second attempt)."""
     predictions: tuple[tuple[Any, ...], ...] = ()
@@ -68,6 +70,7 @@ class Result:
             "stop_reason": self.stop_reason,
             "program": self.program_text or None,
             "answer": self.answer or None,
+            **({"definitions": dict(self.definitions)} if self.definitions else {}),
             "alternatives": list(self.alternatives),
             "size": self.program_size,
             "seconds": round(self.seconds, 4),

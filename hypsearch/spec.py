@@ -1,7 +1,8 @@
 """Logical specifications checked by z3, with counterexamples the search can learn from.
 
-Two kinds, both domain-agnostic (they see a program only through `domain.encode`):
-`FunctionalSpec` — ∀ vars. φ(f, vars) for one function f (SyGuS `constraint`s) — and
+Three kinds, all domain-agnostic (they see a program only through `domain.encode`):
+`FunctionalSpec` — ∀ vars. φ(f, vars) for one function f (SyGuS `constraint`s),
+`MultiFunctionSpec` — the same over several functions synthesised together, and
 `InvariantSpec` — pre ⇒ inv, inv ∧ trans ⇒ inv', inv ⇒ post (SyGuS `inv-constraint`).
 `verify` is three-valued (holds / fails / unknown with z3's reason) and, when a spec
 fails, returns a concrete `Counterexample` of the right kind.
@@ -298,6 +299,78 @@ class FunctionalSpec:
             return hit
 
         return Observation(inputs, examples, allows, dict(point))
+
+
+FunInterps = Mapping[str, FunInterp]
+
+
+@dataclass(frozen=True)
+class MultiFunctionSpec:
+    """∀ variables. formula({f1…fk}, variables): constraints over several functions at once (SyGuS
+    files with more than one synth-fun).  A solution maps every function name to a program."""
+
+    signatures: tuple[Signature, ...]
+    variables: Params
+    formula: Callable[[FunInterps, Mapping[str, z3.ExprRef]], z3.BoolRef]
+    description: str = ""
+    timeout_ms: int = 5000
+
+    @classmethod
+    def of(cls, spec: FunctionalSpec) -> "MultiFunctionSpec":
+        """A one-function spec seen as a multi-function one (so one solver serves both)."""
+        name = spec.signature.name
+        return cls((spec.signature,), spec.variables, lambda funs, consts: spec.formula(funs[name], consts),
+                   spec.description, spec.timeout_ms)
+
+    def consts(self, domain: Domain) -> dict[str, z3.ExprRef]:
+        """A fresh z3 constant per spec variable."""
+        return {n: fresh(domain, n, t) for n, t in self.variables}
+
+    def at_point(self, domain: Domain, funs: FunInterps, point: Mapping[str, Any]) -> z3.BoolRef:
+        """The formula with the variables fixed to a concrete point."""
+        types = dict(self.variables)
+        return self.formula(funs, {n: to_z3(domain, point[n], types[n]) for n in types})
+
+    def verify(self, domain: Domain, programs: Mapping[str, Term], timeout_ms: int | None = None) -> SpecVerdict:
+        """Do the programs (one per function) meet the spec for every value of the variables?"""
+        funs = {sig.name: interpretation(domain, programs[sig.name], sig.params) for sig in self.signatures}
+        consts = self.consts(domain)
+        answer, extra = _check([z3.Not(self.formula(funs, consts))], timeout_ms or self.timeout_ms)
+        if answer == "unsat":
+            return SpecVerdict(HOLDS, "z3: the specification holds for every input")
+        if answer == "unknown":
+            return SpecVerdict(UNKNOWN, f"z3: unknown ({extra})")
+        point = _model_values(domain, extra, consts, dict(self.variables))
+        shown = ", ".join(f"{k}={v!r}" for k, v in point.items())
+        return SpecVerdict(FAILS, f"violated at {shown}", Counterexample("point", values=point), "constraint")
+
+    def unrealizable(self, domain: Domain, timeout_ms: int = 2000) -> bool:
+        """True when z3 proves that no functions at all meet the spec (all left uninterpreted)."""
+        funs = {}
+        for sig in self.signatures:
+            sorts = [domain.value_type(t).z3_sort() for _, t in sig.params]
+            decl = z3.Function("__synth_" + sig.name, *sorts, domain.value_type(sig.returns).z3_sort())
+            funs[sig.name] = lambda *a, decl=decl: decl(*a)
+        answer, _ = _check([self.formula(funs, self.consts(domain))], timeout_ms)
+        return answer == "unsat"
+
+    def more_counterexamples(self, domain: Domain, programs: Mapping[str, Term], seen: Sequence[Mapping[str, Any]],
+                             count: int, timeout_ms: int) -> list[dict[str, Any]]:
+        """Up to `count` further points where the programs fail, each unlike `seen` and the others."""
+        funs = {sig.name: interpretation(domain, programs[sig.name], sig.params) for sig in self.signatures}
+        consts = self.consts(domain)
+        types = dict(self.variables)
+        solver = make_solver(timeout_ms)
+        solver.add(z3.Not(self.formula(funs, consts)))
+        found: list[dict[str, Any]] = []
+        stop = time.monotonic() + timeout_ms / 1000
+        for point in seen:
+            solver.add(z3.Or([consts[n] != to_z3(domain, v, types[n]) for n, v in point.items()]))
+        while len(found) < count and time.monotonic() < stop and solver.check() == z3.sat:
+            point = _model_values(domain, solver.model(), consts, types)
+            found.append(point)
+            solver.add(z3.Or([consts[n] != to_z3(domain, v, types[n]) for n, v in point.items()]))
+        return found
 
 
 class Unrealizable(HypsearchError):

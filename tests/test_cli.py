@@ -87,12 +87,33 @@ def test_logical_spec_is_solved_by_cegis(tmp_path: Path) -> None:
 
 def test_unsupported_logical_spec_is_refused(tmp_path: Path) -> None:
     sl = tmp_path / "two.sl"
-    sl.write_text("(set-logic LIA)\n(synth-fun f ((x Int)) Int)\n(synth-fun g ((x Int)) Int)\n(declare-var a Int)\n"
-                  "(constraint (= (f a) (g a)))\n(check-synth)\n")
+    sl.write_text("(set-logic LIA)\n(synth-fun f ((x Int)) Int ((S Int (x 0 (+ S S)))))\n(synth-fun g ((x Int)) Int)\n"
+                  "(declare-var a Int)\n(constraint (= (f a) (g a)))\n(check-synth)\n")
     proc = hypsearch("solve", str(sl))
     assert proc.returncode == 3
     assert proc.stdout.strip() == "unsupported"
-    assert "2 functions to synthesise" in proc.stderr
+    assert "2 functions to synthesise, and f restricted by a grammar" in proc.stderr
+
+
+def test_several_functions_are_synthesised_together(tmp_path: Path) -> None:
+    sl = tmp_path / "pair.sl"
+    sl.write_text("(set-logic LIA)\n(synth-fun f ((x Int) (y Int)) Int)\n(synth-fun g ((x Int) (y Int)) Int)\n"
+                  "(declare-var a Int)\n(declare-var b Int)\n"
+                  "(constraint (= (+ (f a b) (g b a)) (+ (* 2 a) (* 2 b) 1)))\n(constraint (= (f a b) (- (g a b) 1)))\n"
+                  "(check-synth)\n")
+    proc = hypsearch("solve", str(sl))
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.strip().splitlines()
+    assert [line.split()[1] for line in lines] == ["f", "g"]  # one define-fun each, in declaration order
+    from hypsearch import get_domain
+
+    lia = get_domain("lia")
+    f, g = (lia.parse(line[len(f"(define-fun {name} ((x Int) (y Int)) Int "):-1], {"x": "Int", "y": "Int"})
+            for name, line in zip("fg", lines))
+    for a, b in [(0, 0), (3, -2), (-5, 7)]:
+        fa = lia.evaluate(f, {"x": a, "y": b})
+        assert fa + lia.evaluate(g, {"x": b, "y": a}) == 2 * a + 2 * b + 1
+        assert fa == lia.evaluate(g, {"x": a, "y": b}) - 1
 
 
 def test_arc_task_solves_writes_a_submission_and_shows(tmp_path: Path) -> None:

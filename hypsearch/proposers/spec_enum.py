@@ -17,7 +17,7 @@ from hypsearch.enumeration import Enumerator
 from hypsearch.proposers import ProposerContext
 from hypsearch.search_grammar import SearchGrammar
 from hypsearch.spec import Observation
-from hypsearch.program import App, Term, size
+from hypsearch.program import App, Const, Term, size, subterms
 from hypsearch.unification import IteShape, TermCover
 
 CONDITIONAL_OPS: dict[tuple[str, str], Callable[[Any], bool]] = {}
@@ -131,10 +131,11 @@ class SpecEnumProposer:
 
         enum.listeners.append(listen)
         fit = getattr(domain, "fit_terms", None)
-        if fit is not None and task.grammar is None and shape is not None:
+        if task.grammar is None and shape is not None:
             from hypsearch.errors import EvaluationError
 
-            for term in fit(task):  # domain-fitted leaves (e.g. linear terms) join the cover
+            leaves = list(task.metadata.get("spec_terms", ())) + (list(fit(task)) if fit is not None else [])
+            for term in leaves:  # the spec's own terms and domain-fitted ones (e.g. linear) join the cover
                 try:
                     values = tuple(domain.evaluate(term, env) for env in envs)
                 except EvaluationError:
@@ -158,10 +159,11 @@ class SpecEnumProposer:
                         continue
                     tried = len(predicates) + len(cover.best)
                     if guard is not None:
-                        guarded = guarded_chain(cover, guard, shape)
-                        if guarded is not None and guarded not in tried_guarded:
-                            tried_guarded.add(guarded)
-                            yield Proposal(Provenance(self.name + "+guard", ctx.round), guarded)
+                        for triangular in (True, False):
+                            guarded = guarded_chain(cover, guard, shape, triangular=triangular)
+                            if guarded is not None and guarded not in tried_guarded:
+                                tried_guarded.add(guarded)
+                                yield Proposal(Provenance(self.name + "+guard", ctx.round), guarded)
                     # first predicates that compare inputs only (they generalise), then any
                     plain = [pv for pv in predicates if not _has_const(pv[0])]
                     tree = learn_tree(cover, plain, shape) if plain else None
@@ -178,9 +180,14 @@ class SpecEnumProposer:
             ctx.stats["exhausted"] = enum.exhausted
 
 
-def guarded_chain(cover: TermCover, guard: Callable[[Term], Term], shape: IteShape, most: int = 24) -> Term | None:
+def guarded_chain(cover: TermCover, guard: Callable[[Term], Term], shape: IteShape, most: int = 24, *,
+                  triangular: bool = False) -> Term | None:
     """Single-invocation answer: terms chosen by greedy set cover, each guarded by the spec itself,
-    `(ite spec[f:=t1] t1 (ite spec[f:=t2] t2 … tk))` (right wherever one of the terms is right)."""
+    `(ite spec[f:=t1] t1 (ite spec[f:=t2] t2 … tk))` (right wherever one of the terms is right).
+
+    `triangular` drops from each guard the conjuncts that mention an earlier term of the chain
+    (`max`: t_i need only beat the terms after it).  That guess is smaller, and far easier for z3
+    to verify than full guards, whose check is a pigeonhole problem; z3 decides whether it holds."""
     if shape.op != "ite":
         return None
     left = cover.full
@@ -194,14 +201,33 @@ def guarded_chain(cover: TermCover, guard: Callable[[Term], Term], shape: IteSha
     if left or not chosen:
         return None
     out = chosen[-1]
-    for t in reversed(chosen[:-1]):
-        out = App("ite", (guard(t), t, out), out.type)
+    for k in range(len(chosen) - 2, -1, -1):
+        t = chosen[k]
+        cond = guard(t)
+        if triangular:
+            earlier = chosen[:k]
+            parts = [q for q in _conjuncts(cond) if not any(e in subterms(q) for e in earlier)]
+            cond = _conjoin(parts, cond.type)
+        out = App("ite", (cond, t, out), out.type)
+    return out
+
+
+def _conjuncts(term: Term) -> list[Term]:
+    if isinstance(term, App) and term.op == "and":
+        return [q for a in term.args for q in _conjuncts(a)]
+    return [term]
+
+
+def _conjoin(parts: list[Term], bool_type: str) -> Term:
+    if not parts:
+        return Const(True, bool_type)
+    out = parts[0]
+    for q in parts[1:]:
+        out = App("and", (out, q), bool_type)
     return out
 
 
 def _has_const(term: Term) -> bool:
-    from hypsearch.program import Const, subterms
-
     return any(isinstance(t, Const) for t in subterms(term))
 
 

@@ -140,7 +140,9 @@ def search_grammar(domain: Domain, fun: SynthFun, grammar: Grammar) -> SearchGra
 def problem_to_task(problem: SygusProblem) -> Task:
     """A PBE SyGuS problem as a Task; UnsupportedError for specs that are not examples."""
     if len(problem.synth_funs) != 1:
-        raise UnsupportedError(f"{problem.path}: {len(problem.synth_funs)} functions to synthesise; one is supported")
+        from hypsearch.solvers.sygus.logical import multi_function_task  # constraints over several functions
+
+        return multi_function_task(problem)
     fun = problem.synth_funs[0]
     examples = pbe_examples(problem)
     if examples is None:
@@ -180,6 +182,10 @@ def load(path: Path) -> list[Task]:
 
 def render(task: Task, result: Result) -> str:
     """`(define-fun …)` for a solution, `infeasible`, or `fail` as SyGuS solvers print."""
+    if result.status is Status.SOLVED and result.definitions:  # several functions, in declaration order
+        texts = dict(result.definitions)
+        return "\n".join(format_define_fun(m.fun.name, m.fun.params, m.fun.sort, texts[m.fun.name])
+                         for m in task.metadata["sygus_funs"])
     if result.status is Status.SOLVED:
         return format_define_fun(task.signature.name, task.signature.params, task.signature.returns,
                                  result.program_text)

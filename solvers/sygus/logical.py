@@ -17,11 +17,12 @@ import z3
 
 from hypsearch.domain import Domain, Primitive
 from hypsearch.errors import UnsupportedError
-from hypsearch.program import App as TApp, Const, Term, Var
+from hypsearch.program import App as TApp, Const, Term, Var, size, subterms
 from hypsearch.registry import available_domains, get_domain, register_domain
 from hypsearch.solvers.sygus import sexpr
 from hypsearch.solvers.sygus.problem import DefineFun, SygusProblem
-from hypsearch.spec import FunctionalSpec, InvariantSpec
+from hypsearch.smt import fresh
+from hypsearch.spec import FunctionalSpec, InvariantSpec, MultiFunctionSpec
 from hypsearch.task import Signature, Task
 
 LOGIC_DOMAINS = {"LIA": "lia", "SAT": "lia", "BV": "bv", "QF_BV": "bv", "QF_LIA": "lia", "NIA": "lia", "CLIA": "lia"}
@@ -198,8 +199,7 @@ def _check_sorts(problem: SygusProblem, domain: Domain, sorts: set[str]) -> None
 def logical_task(problem: SygusProblem) -> Task:
     """A SyGuS problem whose spec is a formula (or an invariant) as a Task with `spec` set."""
     if len(problem.synth_funs) != 1:
-        raise UnsupportedError(f"{problem.path}: {len(problem.synth_funs)} functions to synthesise; "
-                               "one is supported")
+        return multi_function_task(problem)
     from hypsearch.solvers.sygus.frontend import SygusMeta, search_grammar
 
     fun = problem.synth_funs[0]
@@ -241,6 +241,7 @@ def logical_task(problem: SygusProblem) -> Task:
         )
         grammar = None
         condition = None
+        terms: tuple[Term, ...] = ()
     else:
         if not problem.constraints:
             raise UnsupportedError(f"{problem.path}: no constraint to satisfy")
@@ -255,7 +256,12 @@ def logical_task(problem: SygusProblem) -> Task:
         # translate once now so malformed specs are refused before any search
         spec._template(domain)  # cached for verification and observations
         grammar = None
-        condition = spec_condition(problem, domain) if fun.sort != "Bool" else None
+        try:
+            view = single_invocation_view(problem, domain)
+            terms = spec_terms(view, fun.sort) if view is not None and fun.grammar is None else ()
+        except UnsupportedError:
+            view, terms = None, ()
+        condition = spec_condition(problem, domain, view) if fun.sort != "Bool" and view is not None else None
         if fun.grammar is not None:
             condition = None  # guarded answers may leave the grammar
             domain = domain_with_macros(domain, problem.define_funs)
@@ -273,7 +279,46 @@ def logical_task(problem: SygusProblem) -> Task:
         spec=spec,
         source=problem.path,
         metadata={"sygus": SygusMeta(fun), "constants": spec_constants(problem), "spec_ops": spec_ops(problem),
-                  "spec_condition": condition},
+                  "spec_condition": condition, "spec_terms": terms},
+    )
+
+
+def multi_function_task(problem: SygusProblem) -> Task:
+    """Several synth-funs constrained together: a Task whose spec is a MultiFunctionSpec (solved by
+    filling the domain's sketches; the Task's signature is the first function's)."""
+    from hypsearch.solvers.sygus.frontend import SygusMeta
+
+    funs = problem.synth_funs
+    if any(f.kind == "inv" for f in funs) or problem.inv_constraints:
+        raise UnsupportedError(f"{problem.path}: several invariants to synthesise; one is supported")
+    with_grammar = [f.name for f in funs if f.grammar is not None]
+    if with_grammar:
+        raise UnsupportedError(f"{problem.path}: {len(funs)} functions to synthesise, and {', '.join(with_grammar)} "
+                               "restricted by a grammar; several functions are supported only without grammars")
+    if not problem.constraints:
+        raise UnsupportedError(f"{problem.path}: no constraint to satisfy")
+    domain = logic_domain(problem)
+    _check_sorts(problem, domain, {s for f in funs for _, s in f.params} | {f.sort for f in funs}
+                 | {s for _, s in problem.variables})
+    tr = Translator(domain, {d.name: d for d in problem.define_funs})
+    constraints = problem.constraints
+
+    def formula(fs: Mapping[str, Callable[..., Any]], consts: Mapping[str, z3.ExprRef]) -> z3.BoolRef:
+        return z3.And([tr.term(c, consts, fs) for c in constraints])
+
+    signatures = tuple(Signature(f.params, f.sort, f.name) for f in funs)
+    spec = MultiFunctionSpec(signatures, problem.variables, formula,
+                             description=f"{len(constraints)} constraint(s) over {len(funs)} functions")
+    probe = {sig.name: (lambda *a, sig=sig: fresh(domain, "probe_" + sig.name, sig.returns)) for sig in signatures}
+    spec.formula(probe, spec.consts(domain))  # translate once now: malformed specs are refused before any search
+    return Task(
+        id=Path(problem.path).stem,
+        domain=domain.name,
+        signature=signatures[0],
+        examples=(),
+        spec=spec,
+        source=problem.path,
+        metadata={"sygus": SygusMeta(funs[0]), "sygus_funs": tuple(SygusMeta(f) for f in funs)},
     )
 
 
@@ -413,9 +458,13 @@ def _fold_terms(domain: Domain, op: str, args: list[Term]) -> Term:
     raise UnsupportedError(f"`{op}` takes 2 arguments, got {len(args)}")
 
 
-def spec_condition(problem: SygusProblem, domain: Domain) -> Callable[[Term], Term] | None:
-    """For a single-invocation spec (f always applied to the same distinct variables): a map from a
-    candidate body t to the Bool program `spec[f := t]` over f's parameters; None otherwise."""
+SpecToTerm = Callable[[Term], list[Term]]
+"""The constraints as programs over f's parameters, with a given term in place of f's call."""
+
+
+def single_invocation_view(problem: SygusProblem, domain: Domain) -> SpecToTerm | None:
+    """For a single-invocation spec (f always applied to the same distinct variables, which are all
+    the spec mentions): the constraints as programs over f's parameters; None otherwise."""
     fun = problem.synth_funs[0]
     defines = {d.name: d for d in problem.define_funs}
     calls: set[tuple[str, ...]] = set()
@@ -476,7 +525,36 @@ def spec_condition(problem: SygusProblem, domain: Domain) -> Callable[[Term], Te
         raise UnsupportedError(f"unsupported term {t!r}")
 
     base_env = {v: Var(p, ptypes[p]) for v, p in rename.items()}
+    return lambda body: [convert(c, base_env, body) for c in problem.constraints]
 
+
+def spec_terms(view: SpecToTerm, returns: str, most: int = 40) -> tuple[Term, ...]:
+    """Maximal subterms of the spec of f's return type that do not involve f (smallest first): leaves
+    that specs like `(=> guard (= (f x y) expr))` spell out, and enumeration reaches late if at all."""
+    marker = Var("__f__", returns)
+    found: dict[Term, None] = {}
+
+    def walk(t: Term) -> None:
+        if not isinstance(t, TApp):
+            return
+        if t.type == returns and marker not in subterms(t):
+            found.setdefault(t)
+            return
+        for a in t.args:
+            walk(a)
+
+    for constraint in view(marker):
+        walk(constraint)
+    return tuple(sorted(found, key=size)[:most])
+
+
+def spec_condition(problem: SygusProblem, domain: Domain, view: SpecToTerm | None = None) -> Callable[[Term], Term] | None:
+    """For a single-invocation spec: a map from a candidate body t to the Bool program `spec[f := t]`
+    over f's parameters; None otherwise."""
+    view = view or single_invocation_view(problem, domain)
+    if view is None:
+        return None
+    fun = problem.synth_funs[0]
     z3_params = {p: domain.value_type(t).z3_sort() for p, t in fun.params}
 
     def flatten(t: Term) -> list[Term]:
@@ -503,8 +581,8 @@ def spec_condition(problem: SygusProblem, domain: Domain) -> Callable[[Term], Te
 
     def build(body: Term) -> Term:
         parts: list[Term] = []
-        for c in problem.constraints:
-            for q in flatten(convert(c, base_env, body)):
+        for c in view(body):
+            for q in flatten(c):
                 if q not in parts and not valid(q):
                     parts.append(q)
         if not parts:

@@ -117,7 +117,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
     _prim("bvsle", "BV BV", "Bool", S.bvsle, "signed less or equal"),
     _prim("bvsgt", "BV BV", "Bool", S.bvsgt, "signed greater than"),
     _prim("bvsge", "BV BV", "Bool", S.bvsge, "signed greater or equal"),
-    _prim("ite", "Bool T T", "T", S.ite, "(ite c a b): a if c holds, else b"),
+    _prim("ite", "Bool T T", "T", S.ite, "(ite c a b): a if c holds, else b", selects=True),
     _prim("=", "T T", "Bool", S.equal, "equality", commutative=True),
     _prim("distinct", "T T", "Bool", S.distinct, "disequality", commutative=True),
     _prim("and", "Bool Bool", "Bool", S.conj, "conjunction", commutative=True, variadic=True),

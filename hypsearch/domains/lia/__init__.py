@@ -13,7 +13,8 @@ import z3
 from hypsearch.domain import Domain, Primitive, ValueType, WorkedExample
 from hypsearch.program import App, Const, Term, Var
 from hypsearch.search_grammar import SearchGrammar
-from hypsearch.task import Task
+from hypsearch.holes import Sketch
+from hypsearch.task import Signature, Task
 from hypsearch.domains.lia import semantics as S
 
 
@@ -57,7 +58,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
     _prim("div", "Int Int", "Int", S.div, "Euclidean quotient; (div x 0) = 0 here"),
     _prim("mod", "Int Int", "Int", S.mod, "Euclidean remainder, in [0,|y|); (mod x 0) = x here"),
     _prim("abs", "Int", "Int", S.absolute, "absolute value"),
-    _prim("ite", "Bool T T", "T", S.ite, "(ite c a b): a if c holds, else b"),
+    _prim("ite", "Bool T T", "T", S.ite, "(ite c a b): a if c holds, else b", selects=True),
     _prim("=", "T T", "Bool", S.equal, "equality", commutative=True),
     _prim("distinct", "T T", "Bool", S.distinct, "disequality", commutative=True),
     _prim("<=", "Int Int", "Bool", S.le, "less than or equal"),
@@ -151,6 +152,12 @@ class LiaDomain(Domain):
             terms.append(_linear(values[0], list(zip(values[1:], params))))
             left = [k for k in left if k not in group]
         return terms
+
+    def sketches(self, signature: Signature) -> tuple[Sketch, ...]:
+        """Affine terms and `ite` chains over affine guards, for z3 to fill (see `lia.sketches`)."""
+        from hypsearch.domains.lia.sketches import linear_sketches
+
+        return linear_sketches(signature)
 
     def default_constants(self, sort: str) -> tuple[Const, ...]:
         """Literals offered for a grammar's `(Constant Int)` before z3 fills holes."""

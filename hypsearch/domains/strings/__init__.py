@@ -124,7 +124,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
           aliases=("str.to.int",)),
     _prim("str.from_int", "Int", "String", S.str_from_int, "decimal digits of a non-negative integer; \"\" if negative",
           aliases=("int.to.str",)),
-    _prim("ite", "Bool T T", "T", S.ite, "(ite c a b): a if c holds, else b"),
+    _prim("ite", "Bool T T", "T", S.ite, "(ite c a b): a if c holds, else b", selects=True),
     _prim("=", "T T", "Bool", S.equal, "equality", commutative=True),
     _prim("+", "Int Int", "Int", S.int_add, "integer addition", commutative=True, variadic=True),
     _prim("-", "Int Int", "Int", S.int_sub, "integer subtraction"),
