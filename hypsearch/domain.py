@@ -75,6 +75,9 @@ class Primitive:
     selects: bool = False
     """An if-then-else `(op c a b)`: the interpreter evaluates c, then only the branch it picks
     (`impl` still defines the value); long decision chains then cost one path, not the whole tree."""
+    decided_by: Any = None
+    """For a binary `and`/`or`: the first-argument value (False / True) that is also the result,
+    whatever the second argument; the interpreter then skips the second (None: always both)."""
 
     @property
     def arity(self) -> int:

@@ -27,7 +27,13 @@ def evaluate(domain: Domain, term: Term, env: Mapping[str, Any], limits: Limits 
                 raise EvaluationError(f"unknown primitive `{t.op}`")
             if prim.selects:
                 return run(t.args[1] if run(t.args[0]) else t.args[2])
-            args = [run(a) for a in t.args]
+            if prim.decided_by is not None and len(t.args) == 2:
+                first = run(t.args[0])
+                if first is prim.decided_by:
+                    return first
+                args = [first, run(t.args[1])]
+            else:
+                args = [run(a) for a in t.args]
             try:
                 value = prim.impl(*args)
             except EvaluationError:

@@ -137,7 +137,7 @@ def test_max_of_many_gets_a_chain_z3_can_verify(tmp_path: Path) -> None:
     assert task.spec.verify(LIA, result.program).status == HOLDS
 
 
-def test_the_interpreter_runs_only_the_branch_ite_selects() -> None:
+def test_the_interpreter_skips_what_ite_and_or_do_not_need() -> None:
     def boom(_: int) -> int:
         raise ValueError("must not run")
 
@@ -145,12 +145,20 @@ def test_the_interpreter_runs_only_the_branch_ite_selects() -> None:
     flag = ValueType("Bool", str)
     domain = Domain("lazy-test", "ite test", "lia.lark", {"Int": num, "Bool": flag}, (
         Primitive("ite", ("Bool", "T", "T"), "T", lambda c, a, b: a if c else b, "if", selects=True),
+        Primitive("and", ("Bool", "Bool"), "Bool", lambda a, b: a and b, "and", decided_by=False),
+        Primitive("or", ("Bool", "Bool"), "Bool", lambda a, b: a or b, "or", decided_by=True),
         Primitive("boom", ("Int",), "Int", boom, "fails"),
+        Primitive("zero", ("Int",), "Bool", lambda n: boom(n) == 0, "fails too"),
     ))
     x = Var("x", "Int")
-    safe = App("ite", (Const(True, "Bool"), x, App("boom", (x,), "Int")), "Int")
-    assert domain.evaluate(safe, {"x": 4}) == 4
+    yes, no = Const(True, "Bool"), Const(False, "Bool")
+    bad_int, bad_bool = App("boom", (x,), "Int"), App("zero", (x,), "Bool")
+    assert domain.evaluate(App("ite", (yes, x, bad_int), "Int"), {"x": 4}) == 4
+    assert domain.evaluate(App("and", (no, bad_bool), "Bool"), {"x": 4}) is False
+    assert domain.evaluate(App("or", (yes, bad_bool), "Bool"), {"x": 4}) is True
     from hypsearch.errors import EvaluationError
 
-    with pytest.raises(EvaluationError):
-        domain.evaluate(App("ite", (Const(False, "Bool"), x, App("boom", (x,), "Int")), "Int"), {"x": 4})
+    for needed in (App("ite", (no, x, bad_int), "Int"), App("and", (yes, bad_bool), "Bool"),
+                   App("or", (no, bad_bool), "Bool")):
+        with pytest.raises(EvaluationError):
+            domain.evaluate(needed, {"x": 4})

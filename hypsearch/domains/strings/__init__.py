@@ -133,8 +133,10 @@ PRIMITIVES: tuple[Primitive, ...] = (
     _prim("<", "Int Int", "Bool", S.int_lt, "less than"),
     _prim(">=", "Int Int", "Bool", S.int_ge, "greater than or equal"),
     _prim(">", "Int Int", "Bool", S.int_gt, "greater than"),
-    _prim("and", "Bool Bool", "Bool", S.conj, "conjunction", commutative=True, variadic=True),
-    _prim("or", "Bool Bool", "Bool", S.disj, "disjunction", commutative=True, variadic=True),
+    _prim("and", "Bool Bool", "Bool", S.conj, "conjunction", commutative=True, variadic=True,
+          decided_by=False),
+    _prim("or", "Bool Bool", "Bool", S.disj, "disjunction", commutative=True, variadic=True,
+          decided_by=True),
     _prim("not", "Bool", "Bool", S.negate, "negation"),
 )
 
