@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing as mp
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "benchmarks"))
+from _killable import run_killable  # noqa: E402  (the benchmarks' shared isolation)
+
 SUBSET_IDS = REPO.parent / "shared" / "benchmarks" / "arc-subsets" / "hypothesis-search" / "random_100_arc_ids.DERIVED.txt"
 
 
@@ -47,50 +49,22 @@ def load_tasks(name: str) -> list[Any]:
 
 def run(tasks: list[Any], limit: float, jobs: int, out_file: Path) -> tuple[int, int]:
     """Run every task in a killable child; returns (solved, total)."""
-    ctx = mp.get_context("fork")
-    pending = list(tasks)
-    running: dict[str, tuple[Any, Any, Any, float]] = {}
-    solved = done = 0
+    counts = {"solved": 0, "done": 0}
     with out_file.open("w") as fh:
-        while pending or running:
-            while pending and len(running) < jobs:
-                t = pending.pop(0)
-                recv, send = ctx.Pipe(duplex=False)
-                p = ctx.Process(target=_child, args=(t, max(limit - 1.0, 0.5), send), daemon=True)
-                p.start()
-                send.close()
-                running[t.id] = (t, p, recv, time.monotonic())
-            time.sleep(0.05)
-            for tid, (t, p, recv, started) in list(running.items()):
-                elapsed = time.monotonic() - started
-                res = None
-                if recv.poll():
-                    try:
-                        res = recv.recv()
-                    except EOFError:
-                        res = {"found": False, "correct": False, "error": "child died"}
-                elif not p.is_alive():
-                    res = {"found": False, "correct": False, "error": f"child exited {p.exitcode}"}
-                elif elapsed > limit + 2.0:
-                    p.kill()
-                    res = {"found": False, "correct": False, "error": "timeout (killed)"}
-                if res is None:
-                    continue
-                p.join(timeout=1.0)
-                if p.is_alive():
-                    p.kill()
-                recv.close()
-                del running[tid]
-                res["task"] = tid
-                res["wall"] = round(elapsed, 2)
-                done += 1
-                solved += bool(res.get("correct"))
-                fh.write(json.dumps(res) + "\n")
-                fh.flush()
-                mark = "OK " if res.get("correct") else ("fit" if res.get("found") else "-- ")
-                print(f"[{done}/{len(tasks)}] {mark} {tid} {res['wall']:.1f}s {res.get('programs', [''])[:1]} "
-                      f"solved={solved}", flush=True)
-    return solved, len(tasks)
+        def done(task: Any, res: dict[str, Any], wall: float) -> None:
+            res["task"] = task.id
+            res["wall"] = round(wall, 2)
+            counts["done"] += 1
+            counts["solved"] += bool(res.get("correct"))
+            fh.write(json.dumps(res) + "\n")
+            fh.flush()
+            mark = "OK " if res.get("correct") else ("fit" if res.get("found") else "-- ")
+            print(f"[{counts['done']}/{len(tasks)}] {mark} {task.id} {res['wall']:.1f}s {res.get('programs', [''])[:1]} "
+                  f"solved={counts['solved']}", flush=True)
+
+        run_killable(tasks, _child, limit, jobs, lambda task, why: {"found": False, "correct": False, "error": why},
+                     done, grace=2.0)
+    return counts["solved"], len(tasks)
 
 
 def main(argv: list[str] | None = None) -> int:

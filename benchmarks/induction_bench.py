@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing as mp
 import sys
 import time
 from dataclasses import dataclass
@@ -26,6 +25,9 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "benchmarks"))
+from _killable import run_killable  # noqa: E402  (the benchmarks' shared isolation)
+
 SHARED = REPO.parent / "shared" / "benchmarks"
 
 
@@ -92,51 +94,28 @@ def _child(task: Any, limit: float, conn: Any) -> None:
 
 def run(tasks: list[Any], dataset: str, limit: float, jobs: int, out_file: Path) -> dict[str, Any]:
     """Run every task in a killable child process; returns the dataset's summary."""
-    ctx = mp.get_context("fork")
-    pending = list(tasks)
-    running: dict[int, tuple[Any, Any, Any, float]] = {}
-    solved = right = total = done = 0
+    counts = {"solved": 0, "right": 0, "total": 0, "done": 0}
     started = time.monotonic()
     with out_file.open("a") as fh:
-        while pending or running:
-            while pending and len(running) < jobs:
-                task = pending.pop(0)
-                recv, send = ctx.Pipe(duplex=False)
-                proc = ctx.Process(target=_child, args=(task, max(limit - 1.0, 0.5), send), daemon=True)
-                proc.start()
-                send.close()
-                running[proc.pid] = (task, proc, recv, time.monotonic())
-            time.sleep(0.05)
-            for pid, (task, proc, recv, t0) in list(running.items()):
-                record: dict[str, Any] | None = None
-                if recv.poll():
-                    try:
-                        record = recv.recv()
-                    except EOFError:
-                        record = {"status": "error", "stop_reason": "child died", "right": 0, "tests": len(task.tests)}
-                elif not proc.is_alive():
-                    record = {"status": "error", "stop_reason": f"child exit {proc.exitcode}", "right": 0,
-                              "tests": len(task.tests)}
-                elif time.monotonic() - t0 > limit:
-                    proc.kill()
-                    record = {"status": "killed", "stop_reason": f"wall-clock limit {limit:g} s", "right": 0,
-                              "tests": len(task.tests)}
-                if record is None:
-                    continue
-                proc.join(timeout=1)
-                recv.close()
-                del running[pid]
-                record = {"dataset": dataset, "task": task.id, **record}
-                record["task_correct"] = record["tests"] > 0 and record["right"] == record["tests"]
-                record["wall"] = round(time.monotonic() - t0, 2)
-                fh.write(json.dumps(record) + "\n")
-                fh.flush()
-                done += 1
-                solved += record["task_correct"]
-                right += record["right"]
-                total += record["tests"]
-                print(f"[{done}/{len(tasks)}] {task.id}: {record['status']} {record['right']}/{record['tests']} "
-                      f"{record.get('program') or ''}"[:160], file=sys.stderr)
+        def failed(task: Any, why: str) -> dict[str, Any]:
+            return {"status": "killed" if "killed" in why else "error", "stop_reason": why, "right": 0,
+                    "tests": len(task.tests)}
+
+        def done(task: Any, record: dict[str, Any], wall: float) -> None:
+            record = {"dataset": dataset, "task": task.id, **record}
+            record["task_correct"] = record["tests"] > 0 and record["right"] == record["tests"]
+            record["wall"] = round(wall, 2)
+            fh.write(json.dumps(record) + "\n")
+            fh.flush()
+            counts["done"] += 1
+            counts["solved"] += record["task_correct"]
+            counts["right"] += record["right"]
+            counts["total"] += record["tests"]
+            print(f"[{counts['done']}/{len(tasks)}] {task.id}: {record['status']} {record['right']}/{record['tests']} "
+                  f"{record.get('program') or ''}"[:160], file=sys.stderr)
+
+        run_killable(tasks, _child, limit, jobs, failed, done)
+    solved, right, total = counts["solved"], counts["right"], counts["total"]
     return {"dataset": dataset, "tasks": len(tasks), "task_accuracy": solved / max(len(tasks), 1),
             "raw_accuracy": right / max(total, 1), "tasks_correct": solved, "tests_right": right,
             "tests": total, "limit": limit, "jobs": jobs, "seconds": round(time.monotonic() - started, 1)}
