@@ -147,9 +147,10 @@ def solve_invariant(task: Task, settings: Settings, *, domain: Domain, started: 
                       program_text=domain.show(program) if program is not None else "",
                       seconds=time.monotonic() - started, stats=stats)
 
-    # the postcondition itself, and `true`, are the cheapest guesses
-    for guess in (Const(True, "Bool"),):
-        if spec.verify(domain, guess, settings.z3_timeout_ms).status == HOLDS:
+    # `true` and the postcondition itself are the cheapest guesses
+    post = from_z3(spec.post(spec.states(domain)), dict(spec.signature.params))
+    for guess in (Const(True, "Bool"), post):
+        if guess is not None and spec.verify(domain, guess, settings.z3_timeout_ms).status == HOLDS:
             return done(Status.SOLVED, "solved (verified by z3)", guess)
     atoms = candidate_atoms(spec, domain)
     stats["atoms"] = len(atoms)
@@ -159,6 +160,10 @@ def solve_invariant(task: Task, settings: Settings, *, domain: Domain, started: 
     stats["houdini_kept"] = len(kept)
     candidate = conjunction(kept)
     verdict = spec.verify(domain, candidate, settings.z3_timeout_ms)
+    if verdict.status != HOLDS and post is not None:  # Houdini's facts may make the postcondition inductive
+        strengthened = conjunction(kept + [post])
+        if spec.verify(domain, strengthened, settings.z3_timeout_ms).status == HOLDS:
+            return done(Status.SOLVED, "solved (verified by z3)", strengthened)
     if verdict.status != HOLDS:
         trace = unsafe_trace(spec, domain, min(deadline, time.monotonic() + 0.25 * settings.time_limit))
         if trace is not None:
@@ -166,7 +171,9 @@ def solve_invariant(task: Task, settings: Settings, *, domain: Domain, started: 
                         f"from an initial state: {trace!r}")
         # not sufficient: learn a (disjunctive) strengthening from samples, Houdini's result as the base
         try:
-            learnt = ice_search(spec, domain, program_atoms(spec, domain) + atoms[:MAX_ICE_ATOMS], kept, deadline,
+            # any invariant implies the postcondition, so conjoining it loses no solution
+            base = kept + ([post] if post is not None else [])
+            learnt = ice_search(spec, domain, program_atoms(spec, domain) + atoms[:MAX_ICE_ATOMS], base, deadline,
                                 settings.z3_timeout_ms, stats)
         except Unrealizable as exc:
             return done(Status.INFEASIBLE, f"infeasible: {exc}")
