@@ -1,7 +1,9 @@
-"""Definitions shared by the built-in SMT-LIB domains (strings, lia, bv): ite, =, and, or, not.
+"""Definitions shared by the built-in SMT-LIB domains: ite, =, and, or, not (strings, lia, bv) and
+integer + - * <= < >= > (strings, lia).
 
 Each is written once over a backend `B` (Python values or z3 terms) like the rest of those
 domains' semantics; a domain's backend supplies the kernels `ite`, `equal`, `conj`, `disj`, `negate`.
+The integer ones use Python's operators, which mean the same on ints and on z3 integer terms.
 """
 
 from __future__ import annotations
@@ -32,3 +34,38 @@ def disj(B: Any, a: Any, b: Any) -> Any:
 def negate(B: Any, a: Any) -> Any:
     """`(not a)`."""
     return B.negate(a)
+
+
+def add(B: Any, a: Any, b: Any) -> Any:
+    """`(+ a b)`."""
+    return a + b
+
+
+def sub(B: Any, a: Any, b: Any) -> Any:
+    """`(- a b)`."""
+    return a - b
+
+
+def mul(B: Any, a: Any, b: Any) -> Any:
+    """`(* a b)`."""
+    return a * b
+
+
+def le(B: Any, a: Any, b: Any) -> Any:
+    """`(<= a b)`."""
+    return a <= b
+
+
+def lt(B: Any, a: Any, b: Any) -> Any:
+    """`(< a b)`."""
+    return a < b
+
+
+def ge(B: Any, a: Any, b: Any) -> Any:
+    """`(>= a b)`."""
+    return a >= b
+
+
+def gt(B: Any, a: Any, b: Any) -> Any:
+    """`(> a b)`."""
+    return a > b

@@ -15,7 +15,8 @@ from typing import Any, Callable
 
 import z3
 
-from hypsearch.domains.logic_semantics import conj, disj, equal, ite, negate  # noqa: F401 (re-exported)
+from hypsearch.domains.logic_semantics import (  # noqa: F401 (re-exported)
+    add, conj, disj, equal, ge, gt, ite, le, lt, mul, negate, sub)
 
 
 def _py_ediv(a: int, b: int) -> int:
@@ -78,44 +79,9 @@ def xor(B: Any, a: Any, b: Any) -> Any:
     return B.xor(a, b)
 
 
-def add(B: Any, a: Any, b: Any) -> Any:
-    """SMT-LIB `add` (shared by interpreter and z3)."""
-    return B.add(a, b)
-
-
-def sub(B: Any, a: Any, b: Any) -> Any:
-    """SMT-LIB `sub` (shared by interpreter and z3)."""
-    return B.sub(a, b)
-
-
 def neg(B: Any, a: Any) -> Any:
     """Unary minus `(- a)`."""
     return B.neg(a)
-
-
-def mul(B: Any, a: Any, b: Any) -> Any:
-    """SMT-LIB `mul` (shared by interpreter and z3)."""
-    return B.mul(a, b)
-
-
-def le(B: Any, a: Any, b: Any) -> Any:
-    """SMT-LIB `le` (shared by interpreter and z3)."""
-    return B.le(a, b)
-
-
-def lt(B: Any, a: Any, b: Any) -> Any:
-    """SMT-LIB `lt` (shared by interpreter and z3)."""
-    return B.lt(a, b)
-
-
-def ge(B: Any, a: Any, b: Any) -> Any:
-    """SMT-LIB `ge` (shared by interpreter and z3)."""
-    return B.le(b, a)
-
-
-def gt(B: Any, a: Any, b: Any) -> Any:
-    """SMT-LIB `gt` (shared by interpreter and z3)."""
-    return B.lt(b, a)
 
 
 def absolute(B: Any, a: Any) -> Any:

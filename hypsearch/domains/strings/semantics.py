@@ -17,7 +17,8 @@ from typing import Any, Callable
 
 import z3
 
-from hypsearch.domains.logic_semantics import conj, disj, equal, ite, negate  # noqa: F401 (re-exported)
+from hypsearch.domains.logic_semantics import (  # noqa: F401 (re-exported)
+    add, conj, disj, equal, ge, gt, ite, le, lt, mul, negate, sub)
 
 DIGITS = frozenset("0123456789")
 
@@ -125,37 +126,6 @@ def str_to_int(B: Any, s: Any) -> Any:
 def str_from_int(B: Any, n: Any) -> Any:
     """Decimal digits of n; "" when n is negative."""
     return B.ite(n >= 0, B.decimal(n), B.empty)
-
-
-# -- integers and booleans -----------------------------------------------------------
-
-
-def int_add(B: Any, a: Any, b: Any) -> Any:
-    return a + b
-
-
-def int_sub(B: Any, a: Any, b: Any) -> Any:
-    return a - b
-
-
-def int_mul(B: Any, a: Any, b: Any) -> Any:
-    return a * b
-
-
-def int_le(B: Any, a: Any, b: Any) -> Any:
-    return a <= b
-
-
-def int_lt(B: Any, a: Any, b: Any) -> Any:
-    return a < b
-
-
-def int_ge(B: Any, a: Any, b: Any) -> Any:
-    return a >= b
-
-
-def int_gt(B: Any, a: Any, b: Any) -> Any:
-    return a > b
 
 
 def both(definition: Callable[..., Any]) -> tuple[Callable[..., Any], Callable[..., Any]]:
