@@ -139,7 +139,22 @@ class FunctionalSpec:
         return cache[domain.name]
 
     def instantiate(self, domain: Domain, program: Term) -> tuple[z3.BoolRef, dict[str, z3.ExprRef]]:
-        """The formula with `program` for f: the program is encoded once and substituted as a macro."""
+        """The formula with `program` for f: the program is encoded once and substituted as a macro.
+
+        The last few results are kept: a failed candidate is instantiated again for more counterexamples,
+        and encoding a large decision tree costs more than the check."""
+        recent = self.__dict__.setdefault("_instances", {})
+        key = (domain.name, id(program))
+        hit = recent.get(key)
+        if hit is not None and hit[0] is program:
+            return hit[1]
+        out = self._instantiate(domain, program)
+        if len(recent) >= 4:
+            recent.pop(next(iter(recent)))
+        recent[key] = (program, out)
+        return out
+
+    def _instantiate(self, domain: Domain, program: Term) -> tuple[z3.BoolRef, dict[str, z3.ExprRef]]:
         phi, fun, consts = self._template(domain)
         params = [z3.Const(f"__p{k}_{n}", domain.value_type(t).z3_sort())
                   for k, (n, t) in enumerate(self.signature.params)]
