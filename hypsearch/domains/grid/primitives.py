@@ -13,6 +13,8 @@ from typing import Callable
 import numpy as np
 
 from hypsearch.domain import Primitive
+from hypsearch.domains.grid.cell_rules import cell_rules
+from hypsearch.domains.grid.local_rules import local_rule, local_rule_abs
 from hypsearch.domains.grid.values import MAX_SIDE, Grid, Obj
 
 G, I, OS, O = "Grid", "Int", "Objects", "Object"
@@ -454,6 +456,51 @@ def extract_hole(g: Grid, c: int) -> Grid:
     r0, r1, c0, c1 = _bbox(g.a == _color(c))
     full = complete_symmetry(g, c)
     return _g(full.a[r0:r1, c0:c1])
+
+
+def _period(a: np.ndarray, known: np.ndarray, axis: int) -> int:
+    """The smallest shift along an axis under which all known cells agree (the axis length if none)."""
+    n = a.shape[axis]
+    for p in range(1, n):
+        if axis == 0:
+            x, y, kx, ky = a[:-p], a[p:], known[:-p], known[p:]
+        else:
+            x, y, kx, ky = a[:, :-p], a[:, p:], known[:, :-p], known[:, p:]
+        both = kx & ky
+        if not (x[both] != y[both]).any() and both.sum() * 4 >= both.size:
+            return p
+    return n
+
+
+def _repair_tiling(g: Grid, c: int) -> np.ndarray:
+    a = g.a
+    hole = a == _color(c)
+    if not hole.any():
+        raise ValueError("no hole")
+    known = ~hole
+    py, px = _period(a, known, 0), _period(a, known, 1)
+    h, w = a.shape
+    if py == h and px == w:
+        raise ValueError("not periodic")
+    cls = (np.arange(h)[:, None] % py) * px + (np.arange(w)[None, :] % px)
+    vals = np.full(py * px, 10, dtype=np.int64)
+    vals[cls[known]] = a[known]
+    lo = np.full(py * px, 10, dtype=np.int64)
+    np.minimum.at(lo, cls[known], a[known].astype(np.int64))
+    if (lo != vals).any() or (vals[cls[hole]] == 10).any():
+        raise ValueError("inconsistent tiling")
+    return np.where(hole, vals[cls], a).astype(np.uint8)
+
+
+def repair_tiling(g: Grid, c: int) -> Grid:
+    """Fill the cells of colour c from the grid's smallest consistent periodic (tiled) pattern."""
+    return _g(_repair_tiling(g, c))
+
+
+def tiling_hole(g: Grid, c: int) -> Grid:
+    """What the periodic pattern holds under the colour-c rectangle."""
+    r0, r1, c0, c1 = _bbox(g.a == _color(c))
+    return _g(_repair_tiling(g, c)[r0:r1, c0:c1])
 
 
 # -- lines ------------------------------------------------------------------------------------
@@ -967,6 +1014,166 @@ def _parts_layout(a: np.ndarray) -> list[list[np.ndarray]]:
     return [[a[r0:r1, c0:c1] for r0, r1, c0, c1 in row] for row in _part_slices(a)]
 
 
+def _pieces(a: np.ndarray, bounds: list[tuple[int, int, int, int]]) -> tuple[Obj, ...]:
+    out = tuple(Obj(r0, c0, _g(a[r0:r1, c0:c1]), _g((a[r0:r1, c0:c1] != 0).astype(np.uint8)), a.shape)
+                for r0, r1, c0, c1 in bounds if a[r0:r1, c0:c1].any())
+    if len(out) < 2:
+        raise ValueError("fewer than two pieces")
+    return out
+
+
+def parts_sep(g: Grid) -> tuple[Obj, ...]:
+    """The non-blank sub-grids between full separator lines (of 0 if no other colour), as pieces."""
+    try:
+        bounds = [b for row in _part_slices(g.a) for b in row]
+    except ValueError:
+        return parts_blank(g)
+    return _pieces(g.a, bounds)
+
+
+def _runs(nonblank: np.ndarray) -> list[tuple[int, int]]:
+    runs, start = [], None
+    for i, v in enumerate(list(nonblank) + [False]):
+        if v and start is None:
+            start = i
+        elif not v and start is not None:
+            runs.append((start, i))
+            start = None
+    return runs
+
+
+def parts_blank(g: Grid) -> tuple[Obj, ...]:
+    """The blocks separated by all-zero rows and columns, as pieces (objects with their whole box)."""
+    a = g.a
+    bounds = [(r0, r1, c0, c1) for r0, r1 in _runs(a.any(axis=1)) for c0, c1 in _runs(a.any(axis=0))]
+    return _pieces(a, bounds)
+
+
+def split_h(g: Grid, n: int) -> tuple[Obj, ...]:
+    """n equal pieces side by side (an optional 1-cell gap between them is skipped)."""
+    h, w = g.shape
+    if n < 2:
+        raise ValueError("bad count")
+    if w % n == 0:
+        k, gap = w // n, 0
+    elif (w - (n - 1)) % n == 0:
+        k, gap = (w - (n - 1)) // n, 1
+    else:
+        raise ValueError("not divisible")
+    return _pieces(g.a, [(0, h, i * (k + gap), i * (k + gap) + k) for i in range(n)])
+
+
+def split_v(g: Grid, n: int) -> tuple[Obj, ...]:
+    """n equal pieces stacked top to bottom (an optional 1-cell gap between them is skipped)."""
+    h, w = g.shape
+    if n < 2:
+        raise ValueError("bad count")
+    if h % n == 0:
+        k, gap = h // n, 0
+    elif (h - (n - 1)) % n == 0:
+        k, gap = (h - (n - 1)) // n, 1
+    else:
+        raise ValueError("not divisible")
+    return _pieces(g.a, [(i * (k + gap), i * (k + gap) + k, 0, w) for i in range(n)])
+
+
+def unique_cells_obj(objs: tuple[Obj, ...]) -> Obj:
+    """The only object whose cells (shape and colours) no other object repeats."""
+    objs = _nonempty(objs)
+    keys = [o.cells for o in objs]
+    hits = [o for o, k in zip(objs, keys) if keys.count(k) == 1]
+    if len(hits) != 1:
+        raise ValueError("no unique object")
+    return hits[0]
+
+
+def least_colorful(objs: tuple[Obj, ...]) -> Obj:
+    """The object with the fewest distinct colours."""
+    return _unique_by(objs, lambda o: len(np.unique(o.cells.a[o.mask.a == 1])), "min")
+
+
+def asym_obj(objs: tuple[Obj, ...]) -> Obj:
+    """The only object lacking every mirror symmetry (left-right, top-bottom, diagonal)."""
+    def sym(a: np.ndarray) -> bool:
+        return (np.array_equal(a, a[:, ::-1]) or np.array_equal(a, a[::-1])
+                or (a.shape[0] == a.shape[1] and (np.array_equal(a, a.T) or np.array_equal(a, np.rot90(a, 2).T))))
+    hits = [o for o in _nonempty(objs) if not sym(o.cells.a)]
+    if len(hits) != 1:
+        raise ValueError("not unique")
+    return hits[0]
+
+
+def crop_tl(g: Grid, h: int, w: int) -> Grid:
+    """The h-by-w block at the top-left corner."""
+    if not (1 <= h <= g.shape[0] and 1 <= w <= g.shape[1]):
+        raise ValueError("too big")
+    return _g(g.a[:h, :w])
+
+
+def crop_tr(g: Grid, h: int, w: int) -> Grid:
+    """The h-by-w block at the top-right corner."""
+    return flip_h(crop_tl(flip_h(g), h, w))
+
+
+def crop_bl(g: Grid, h: int, w: int) -> Grid:
+    """The h-by-w block at the bottom-left corner."""
+    return flip_v(crop_tl(flip_v(g), h, w))
+
+
+def crop_br(g: Grid, h: int, w: int) -> Grid:
+    """The h-by-w block at the bottom-right corner."""
+    return rot180(crop_tl(rot180(g), h, w))
+
+
+def _colour_order(a: np.ndarray) -> list[int]:
+    counts = np.bincount(a.ravel(), minlength=10)
+    cols = [c for c in range(1, 10) if counts[c]]
+    if not cols:
+        raise ValueError("blank")
+    return sorted(cols, key=lambda c: (-counts[c], c))
+
+
+def crop_minor_color(g: Grid) -> Grid:
+    """Crop to the bounding box of the least frequent non-zero colour."""
+    return crop_color(g, _colour_order(g.a)[-1])
+
+
+def crop_major_color(g: Grid) -> Grid:
+    """Crop to the bounding box of the most frequent non-zero colour."""
+    return crop_color(g, _colour_order(g.a)[0])
+
+
+def colors_by_count(g: Grid) -> Grid:
+    """A column of the non-zero colours, most frequent first."""
+    return _g(np.array(_colour_order(g.a), dtype=np.uint8)[:, None])
+
+
+def minor_colors_by_count(g: Grid) -> Grid:
+    """A column of the non-zero colours except the most frequent, most frequent first."""
+    cols = _colour_order(g.a)[1:]
+    if not cols:
+        raise ValueError("one colour")
+    return _g(np.array(cols, dtype=np.uint8)[:, None])
+
+
+def colors_by_size(g: Grid) -> Grid:
+    """A column of the colours of the single-colour objects, largest object first."""
+    objs = sorted(objects8(g), key=lambda o: -o.size)
+    cols: list[int] = []
+    for o in objs:
+        if o.color not in cols:
+            cols.append(o.color)
+    if not cols:
+        raise ValueError("blank")
+    return _g(np.array(cols, dtype=np.uint8)[:, None])
+
+
+def count_row(g: Grid) -> Grid:
+    """A row with one cell of the main non-zero colour per non-zero cell of the grid."""
+    n = int((g.a != 0).sum())
+    return color_row(n, most_common_nonzero(g))
+
+
 def cells_majority(g: Grid) -> Grid:
     """One cell per part between separator lines, coloured with that part's most common colour."""
     layout = _parts_layout(g.a)
@@ -1168,23 +1375,29 @@ PRIMITIVES: tuple[Primitive, ...] = tuple(
         symmetrize_4, extend_h, extend_v, connect_h, connect_v, connect_hv, rays_diag, blank,
         remove_noise, keep_largest, hollow, swap_colors, upscale_by_colors, cells_majority, overlay_cells,
         overlay_cells_rev, repeated_half, spread_cell, keep_least_common, ray_down, ray_up, ray_right,
-        ray_left)]
+        ray_left, crop_minor_color, crop_major_color, colors_by_count, minor_colors_by_count, colors_by_size,
+        count_row)]
     + [_p(f, (G, I), G) for f in (crop_color, crop_inside_color, upscale, downscale, keep_color, fill_bg,
                                    binarize, complete_symmetry, extract_hole, fill_holes, outline, fill_bbox,
                                    fill_interior, border, connect_h_with, connect_v_with, move_until_touch,
-                                   uniform_rows, attract)]
-    + [_p(f, (G, I, I), G) for f in (tile, replace_color, recolor_size, recolor_rank, halo)]
+                                   uniform_rows, attract, repair_tiling, tiling_hole)]
+    + [_p(f, (G, I, I), G) for f in (tile, replace_color, recolor_size, recolor_rank, halo, crop_tl, crop_tr, crop_bl,
+                                     crop_br)]
     + [_p(remap, (G,) + (I,) * 10, G, cost=3)]
     + [_p(f, (G, G), G) for f in (hconcat, vconcat, overlay)]
     + [_p(f, (G, G, I), G) for f in (cell_and, cell_or, cell_xor, cell_nor, cell_andnot)]
     + [_p(f, (G,), I) for f in (most_common_color, least_common_color, most_common_nonzero, count_colors)]
     + [_p(solid, (I, I, I), G), _p(color_row, (I, I), G)]
-    + [_p(f, (G,), OS) for f in (objects4, objects8, mc_objects4, mc_objects8)]
+    + [_p(f, (G,), OS) for f in (objects4, objects8, mc_objects4, mc_objects8, parts_sep, parts_blank)]
+    + [_p(f, (G, I), OS) for f in (split_h, split_v)]
     + [_p(f, (OS,), O) for f in (largest, smallest, biggest_box, most_colorful, unique_color_obj,
-                                  unique_shape_obj, common_shape_obj, symmetric_obj, asymmetric_obj, first_obj)]
+                                  unique_shape_obj, common_shape_obj, symmetric_obj, asymmetric_obj, first_obj,
+                                  unique_cells_obj, least_colorful, asym_obj)]
     + [_p(f, (OS,), OS) for f in (touching_border, not_touching_border)]
     + [_p(f, (OS, I), OS) for f in (with_color, larger_than, recolor)]
     + [_p(count, (OS,), I), _p(recolor_obj, (O, I), O), _p(obj_crop, (O,), G), _p(crop_at, (G, O), G), _p(paint, (G, O), G)]
     + [_p(f, (G, OS), G) for f in (paint_all, erase_all)]
+    + [_p(f, (G, I, I), G, cost=3) for f in (local_rule, local_rule_abs)]
+    + [_p(cell_rules, (G, I), G, cost=3)]
 )
 """Every grid primitive, registered with its signature and one-line doc."""

@@ -7,6 +7,10 @@ whose parameters (colours, scale factors) are inferred from the examples.  A fin
 learned colour remap is tried on every state (and, near the root, recolouring objects by
 size or by size rank).  Step results are memoised per (step, grid), since the same grid
 recurs across states.  The last level only checks, and checks the first example first.
+Near the root, per-cell rules learned from the examples (`local_rules`, `cell_rules`) are also
+fitted; being less certain than exact programs, they rank one level later.  When the whole
+depth-3 space of light steps is exhausted without a fit, the remaining steps are tried as the
+third step too.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
+from hypsearch.domains.grid import cell_rules as CR
+from hypsearch.domains.grid import local_rules as LR
 from hypsearch.domains.grid import primitives as P
 from hypsearch.domains.grid.values import Grid
 from hypsearch.program import App, Const, Term, Var, size, substitute
@@ -114,8 +120,31 @@ def _ratios(data: TaskData) -> tuple[set[int], set[int], set[tuple[int, int]]]:
     return ups, downs, tiles
 
 
+LINE_OUTPUT = frozenset({"colors_by_count", "minor_colors_by_count", "colors_by_size", "count_row"})
+"""Unary steps that build a single row or column: tried only when every output is one."""
+
+
+def _hole_colours(data: TaskData) -> list[int]:
+    """Colours present in every train input and absent from every output (holes to repair)."""
+    return [c for c in range(10) if all((i.a == c).any() for i in data.train_in)
+            and not any((o.a == c).any() for o in data.train_out)]
+
+
+def _split_counts(data: TaskData) -> set[int]:
+    """Piece counts n for which the outputs look like one of n equal pieces of the inputs."""
+    ns: set[int] = set()
+    for i, o in zip(data.train_in, data.train_out):
+        (hi, wi), (ho, wo) = i.shape, o.shape
+        for a, b in ((hi, ho), (wi, wo)):
+            for n in range(2, 6):
+                if a in (n * b, n * b + n - 1):
+                    ns.add(n)
+    return ns
+
+
 SELECTORS = ("largest", "smallest", "biggest_box", "most_colorful", "unique_color_obj", "unique_shape_obj",
              "common_shape_obj", "symmetric_obj", "asymmetric_obj", "first_obj")
+PIECE_SELECTORS = ("unique_cells_obj", "least_colorful", "asym_obj")
 EXTRACTORS = ("objects8", "mc_objects8", "objects4", "mc_objects4")
 LIGHT_UNARY = ("rot90", "rot180", "rot270", "flip_h", "flip_v", "transpose", "antitranspose", "crop_nonzero",
                "crop_to_content", "left_half", "right_half", "top_half", "bottom_half", "mirror_h", "mirror_v",
@@ -139,8 +168,12 @@ def build_steps(data: TaskData) -> tuple[list[Step], list[Step]]:
         if is_light:
             light.append(s)
 
+    lines_out = all(1 in o.shape for o in data.train_out)
+    smaller = all(o.a.size < i.a.size for i, o in zip(data.train_in, data.train_out))
     for p in P.PRIMITIVES:
         if p.arg_types == ("Grid",) and p.ret_type == "Grid" and p.name != "blank":
+            if p.name in LINE_OUTPUT and not lines_out:
+                continue
             add(A(p.name, X), p.name in LIGHT_UNARY)
     ups, downs, tiles = _ratios(data)
     for k in sorted(ups):
@@ -161,6 +194,8 @@ def build_steps(data: TaskData) -> tuple[list[Step], list[Step]]:
         for c2 in new_cols:
             if c2 != c:
                 add(A("halo", X, c, c2))
+    for c in _hole_colours(data):
+        add(A("tiling_hole", X, c) if smaller else A("repair_tiling", X, c))
     for c in new_cols:
         for op in ("fill_bg", "binarize", "fill_holes", "outline", "fill_bbox", "fill_interior", "border",
                    "connect_h_with", "connect_v_with", "uniform_rows"):
@@ -177,6 +212,20 @@ def build_steps(data: TaskData) -> tuple[list[Step], list[Step]]:
                 add(A("crop_at", X, obj2))
         add(A("erase_all", X, A("touching_border", A(ext, X))))
         add(A("erase_all", X, A("not_touching_border", A(ext, X))))
+    piece_sources: list[Term] = [A("parts_sep", X), A("parts_blank", X)] if smaller else []
+    for n in sorted(_split_counts(data)):
+        piece_sources += [A("split_h", X, n), A("split_v", X, n)]
+    for src in piece_sources:
+        for sel in SELECTORS + PIECE_SELECTORS:
+            add(A("obj_crop", A(sel, src)))
+    for ext in EXTRACTORS if smaller else ():
+        add(A("obj_crop", A("unique_cells_obj", A(ext, X))))
+    shapes = {o.shape for o in data.train_out}
+    if len(shapes) == 1:
+        (h, w), = shapes
+        if all(i.shape[0] >= h and i.shape[1] >= w and i.shape != (h, w) for i in data.train_in):
+            for op in ("crop_tl", "crop_tr", "crop_bl", "crop_br"):
+                add(A(op, X, h, w))
     for ext in ("objects8", "mc_objects8"):
         for sel in ("largest", "smallest"):
             for c in new_cols:
@@ -282,6 +331,10 @@ def _remap_term(t: Term, table: tuple[int, ...]) -> Term:
     return A("remap", t, *table)
 
 
+FALLBACK = 99
+"""Depth label of guesses yielded only at the end of the search (to fill attempts left free)."""
+
+
 @dataclass
 class SearchStats:
     """Counters of one search, for reports and tuning."""
@@ -348,20 +401,81 @@ def search(data: TaskData, deadline: float, *, max_depth: int = 3,
             raise ValueError("step does not apply")
         return r  # type: ignore[return-value]
 
+    # learned per-cell rules are less certain than exact programs: a rule fitted after a prefix
+    # of depth d ranks with the programs of depth d + 1 (it is yielded once that level is done)
+    pending: list[tuple[Term, int]] = []
+    rule_time = [0.0, 0.0]  # seconds spent fitting local rules, and rule lists after depth-1 prefixes
+    rule_cap = 0.2 * max(deadline - time.monotonic(), 0.1)
+    same_shape = all(i.shape == o.shape for i, o in zip(data.train_in, outs))
+
+    def fit_rules(t: Term, state: tuple[Grid, ...]) -> None:
+        if stats.depth > 1 or state == outs or rule_time[0] > rule_cap:
+            return
+        if any(s.shape != o.shape for s, o in zip(state, outs)):
+            return
+        t0 = time.monotonic()
+        try:
+            for name, kind, table in LR.fit_all(state, outs):
+                pending.append((A(name, t, kind, table), stats.depth + 1))
+        except _ERRORS:
+            pass
+        t1 = time.monotonic()
+        rule_time[0] += t1 - t0
+        if stats.depth == 1 and rule_time[1] < rule_cap / 2:
+            try:
+                fitted = CR.fit_checked(state, outs)
+            except _ERRORS:
+                fitted = None
+            if fitted is not None and fitted[1]:
+                pending.append((A("cell_rules", t, fitted[0]), 2))
+            rule_time[1] += time.monotonic() - t1
+
+    def flush(upto: int) -> Iterator[tuple[Term, int]]:
+        keep = []
+        for t, d in sorted(pending, key=lambda p: p[1]):
+            if d > upto:
+                keep.append((t, d))
+            elif t not in yielded:
+                yielded.add(t)
+                yield t, d
+        pending[:] = keep
+
     yield from check(X, root)
+    fit_rules(X, root)
+    if same_shape:
+        try:
+            fitted = CR.fit_checked(tuple(root), tuple(outs))
+        except _ERRORS:
+            fitted = None
+        if fitted is not None:
+            # a list that also predicts each train pair from the others ranks like a depth-1 program;
+            # otherwise it is only a fallback when nothing else fits
+            pending.append((A("cell_rules", X, fitted[0]), 1 if fitted[1] else FALLBACK))
     frontier: list[tuple[Term, tuple[Grid, ...]]] = [(X, root)]
     o0 = outs[0]
-    for depth in range(1, max_depth + 1):
-        if depth > stats.stop_depth:
-            return
+    light_set = set(light)
+    heavy = [s for s in steps if s not in light_set]
+    # (depth, step tiers, reuse the previous frontier): depth 3 uses the light steps first, then,
+    # if time remains and nothing fits yet, the other steps too
+    plan = [(d, [light] if d >= 3 else [light, heavy], False) for d in range(1, max_depth + 1)]
+    if max_depth >= 3:
+        plan.append((max_depth, [heavy], True))
+    prev: list[tuple[Term, tuple[Grid, ...]]] = frontier
+    out_shapes = tuple(o.shape for o in outs)
+    pool: list[tuple[Term, tuple[Grid, ...]]] = [(X, root)] if tuple(g.shape for g in root) == out_shapes else []
+    for depth, tiers, reuse in plan:
+        if depth > stats.stop_depth or (reuse and stats.stop_depth < 99):
+            break
+        if reuse:
+            frontier = prev
         stats.depth = depth
         last = depth == max_depth
-        light_set = set(light)
-        tiers = [light] if depth >= 3 else [light, [s for s in steps if s not in light_set]]
         nxt: list[tuple[Term, tuple[Grid, ...]]] = []
+        timed_out = False
         for use, (t, state) in ((u, f) for u in tiers for f in frontier):
             if time.monotonic() > deadline:
-                return
+                timed_out = True
+                break
             for st in use:
                 try:
                     g0 = apply(st, state[0])
@@ -390,11 +504,65 @@ def search(data: TaskData, deadline: float, *, max_depth: int = 3,
                     if found[0] not in yielded:
                         yielded.add(found[0])
                         yield found
+                fit_rules(nt, new)
                 if not last:
                     nxt.append((nt, new))
+                    if len(pool) < POOL_MAX and tuple(g.shape for g in new) == out_shapes:
+                        pool.append((nt, new))
             if len(seen) > 400_000:
-                return
-        frontier = nxt
+                timed_out = True
+                break
+        yield from flush(depth)
+        if timed_out:
+            break
+        if depth == max_depth - 1 and not reuse and stats.stop_depth == 99:
+            composed = compose_overlay(pool, outs, deadline)
+            if composed is not None:
+                pending.append((composed, FALLBACK - 1))  # a guess: only used when nothing else fits
+            pool.clear()
+        prev, frontier = frontier, nxt
+    yield from flush(FALLBACK)
+
+
+POOL_MAX = 20_000
+"""States (of depth 2 or less, shaped like the outputs) kept for composing partial results."""
+
+
+def compose_overlay(pool: Sequence[tuple[Term, tuple[Grid, ...]]], outs: Sequence[Grid],
+                    deadline: float, tops: int = 24) -> Term | None:
+    """Two pooled programs whose overlay gives every output (icecuber's composition of partial results).
+
+    The top one must be right on all its non-zero cells and explain as many cells as possible;
+    the bottom one must be right on every cell the top one leaves 0.
+    """
+    if len(pool) < 2:
+        return None
+    stacks = [np.stack([st[k].a for _, st in pool]) for k in range(len(outs))]
+    ok = np.ones(len(pool), dtype=bool)
+    cover = np.zeros(len(pool), dtype=np.int64)
+    full = np.ones(len(pool), dtype=bool)
+    for stack, o in zip(stacks, outs):
+        nz = stack != 0
+        good = stack == o.a[None]
+        ok &= (~nz | good).all(axis=(1, 2))
+        cover += (nz & good).sum(axis=(1, 2))
+        full &= nz.all(axis=(1, 2))
+    cand = np.flatnonzero(ok & (cover > 0) & ~full)
+    if cand.size == 0:
+        return None
+    order = cand[np.argsort(-cover[cand], kind="stable")][:tops]
+    for i in order.tolist():
+        if time.monotonic() > deadline:
+            return None
+        fits = np.ones(len(pool), dtype=bool)
+        for stack, o in zip(stacks, outs):
+            m = stack[i] == 0
+            fits &= (stack[:, m] == o.a[m][None]).all(axis=1)
+        fits[i] = False
+        hits = np.flatnonzero(fits)
+        if hits.size:
+            return A("overlay", pool[int(hits[0])][0], pool[i][0])
+    return None
 
 
 def predict(term: Term, inputs: Sequence[Grid]) -> tuple[Grid, ...] | None:
@@ -419,8 +587,8 @@ def solve_data(data: TaskData, deadline: float, attempts: int = 2, *, max_depth:
     found: list[tuple[Term, tuple[Grid, ...]]] = []
     first_depth: int | None = None
     for term, depth in search(data, deadline, max_depth=max_depth, stats=stats):
-        if first_depth is not None and depth > first_depth:
-            break
+        if first_depth is not None and depth > first_depth and depth != FALLBACK:
+            continue  # the search stops after this level; fallbacks may still fill a free attempt
         pred = predict(term, data.test_in)
         if pred is None or any(pred == p for _, p in found):
             continue

@@ -1,0 +1,122 @@
+"""Tests of the learned grid rules (per-cell lookup tables, decision lists) and periodic repair."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hypsearch.domains.grid import DOMAIN
+from hypsearch.domains.grid import cell_rules as CR
+from hypsearch.domains.grid import local_rules as LR
+from hypsearch.domains.grid import primitives as P
+from hypsearch.domains.grid.search import TaskData, run, solve_data
+from hypsearch.domains.grid.values import Grid
+
+
+def g(text: str) -> Grid:
+    return Grid.from_lists([[int(c) for c in row] for row in text.split("/")])
+
+
+grids = st.integers(1, 7).flatmap(lambda h: st.integers(1, 7).flatmap(
+    lambda w: st.lists(st.lists(st.integers(0, 4), min_size=w, max_size=w), min_size=h, max_size=h)))
+
+
+@settings(max_examples=120, deadline=None)
+@given(grids, st.integers(0, len(LR.KINDS) - 1), st.booleans())
+def test_a_fitted_local_rule_reproduces_its_examples(rows: list[list[int]], kind: int, abstract: bool) -> None:
+    src = Grid.from_lists(rows)
+    target = P.ray_down(src)  # any deterministic same-shape target
+    if abstract and kind not in LR.ABSTRACT_KINDS:
+        return
+    table = LR.fit((src,), (target,), kind, abstract)
+    if table is None:
+        return
+    f = LR.local_rule_abs if abstract else LR.local_rule
+    assert f(src, kind, table) == target
+    assert LR.decode_table(table, kind, abstract) == LR.decode_table(int(str(table)), kind, abstract)
+
+
+def test_local_rule_refuses_uncovered_cells() -> None:
+    table = LR.fit((g("000/010/000"),), (g("010/111/010"),), 0, False)
+    assert table is not None
+    with pytest.raises(ValueError):
+        LR.local_rule(g("000/020/000"), 0, table)
+
+
+def test_inconsistent_examples_have_no_local_rule() -> None:
+    assert LR.fit((g("1"), g("1")), (g("2"), g("3")), 0, False) is None
+
+
+@settings(max_examples=100, deadline=None)
+@given(grids)
+def test_a_fitted_rule_list_reproduces_its_examples(rows: list[list[int]]) -> None:
+    src = Grid.from_lists(rows)
+    target = P.replace_color(src, 1, 3)
+    table = CR.fit((src,), (target,))
+    if table is None:
+        assert target == src or (src.a == 1).any()
+        return
+    assert CR.cell_rules(src, table) == target
+    assert len(CR.decode(table)) <= CR.MAX_RULES
+
+
+def test_rule_list_generalises_and_passes_leave_one_out() -> None:
+    ins = (g("0000/0100/0000"), g("00000/00010/00000/00000"), g("010/000"))
+    outs = (g("0400/0100/0400"), g("00040/00010/00040/00040"), g("010/040"))  # the pixel's column painted 4
+    fitted = CR.fit_checked(ins, outs)
+    assert fitted is not None
+    table, loo = fitted
+    assert loo
+    assert CR.cell_rules(g("0010/0000"), table) == g("0010/0040")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 3), st.integers(1, 3), st.integers(2, 4), st.integers(2, 4), st.data())
+def test_repair_tiling_fills_holes_consistently(th: int, tw: int, ny: int, nx: int, data: st.DataObject) -> None:
+    tile_rows = data.draw(st.lists(st.lists(st.integers(1, 5), min_size=tw, max_size=tw), min_size=th, max_size=th))
+    full = P.tile(Grid.from_lists(tile_rows), ny, nx)
+    y, x = data.draw(st.integers(0, full.shape[0] - 1)), data.draw(st.integers(0, full.shape[1] - 1))
+    holed = full.a.copy()
+    holed[y, x] = 0
+    try:
+        fixed = P.repair_tiling(Grid(holed), 0)
+    except ValueError:
+        return
+    assert not (fixed.a == 0).any()
+    assert np.array_equal(fixed.a[holed != 0], holed[holed != 0])
+    assert fixed == full
+
+
+def test_search_learns_a_local_rule_and_predicts_the_test() -> None:
+    # every 0 cell between two cells of the same colour on a row takes that colour, else stays
+    data = TaskData(
+        (g("1001/0000/2020"), g("30003/00000"), g("0000/4004")),
+        (g("1111/0000/2220"), g("33333/00000"), g("0000/4444")),
+        (g("0000/5005"),),
+    )
+    found = solve_data(data, time.monotonic() + 10)
+    assert found
+    term, pred = found[0]
+    for i, o in zip(data.train_in, data.train_out):
+        assert run(term, i) == o
+    assert pred[0] == g("0000/5555")
+    assert DOMAIN.parse(DOMAIN.show(term), {"x": "Grid"}) == term
+
+
+def test_compose_overlay_combines_two_partial_programs() -> None:
+    from hypsearch.domains.grid.search import A, X, compose_overlay
+
+    ins = (g("10/02"), g("01/20"))
+    outs = (g("13/32"), g("31/23"))  # the input drawn over a background of 3
+    top = (X, ins)
+    wrong = (A("flip_h", X), tuple(P.flip_h(i) for i in ins))
+    back = (A("fill_bg", A("blank", X), 3), tuple(P.fill_bg(P.blank(i), 3) for i in ins))
+    term = compose_overlay([wrong, top, back], outs, time.monotonic() + 5)
+    assert term is not None
+    for i, o in zip(ins, outs):
+        assert run(term, i) == o
+    assert compose_overlay([wrong, top], outs, time.monotonic() + 5) is None
