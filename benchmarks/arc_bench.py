@@ -73,15 +73,17 @@ def main(argv: list[str] | None = None) -> int:
                     help="arc:training, arc:evaluation, subset100, or a task folder/file (repeatable)")
     ap.add_argument("--limit", type=float, default=60.0, help="per-task wall-clock seconds")
     ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--first", type=int, default=0, help="only the first N tasks of each set")
+    ap.add_argument("--first", type=int, default=0, help="only the first N tasks of each set (after --every)")
+    ap.add_argument("--every", type=int, default=1, help="only every K-th task of each set (a spread subset)")
     ap.add_argument("--out", type=Path, required=True, help="output folder (outside the repo)")
     args = ap.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     for name in args.set or ["subset100"]:
-        tasks = load_tasks(name)
+        tasks = load_tasks(name)[::args.every]
         if args.first:
             tasks = tasks[:args.first]
-        fname = args.out / (name.replace(":", "_").replace("/", "_") + ".jsonl")
+        fname = args.out / (name.replace(":", "_").replace("/", "_") + (f"_every{args.every}" if args.every > 1 else "")
+                            + ".jsonl")
         t0 = time.monotonic()
         solved, total = run(tasks, args.limit, args.jobs, fname)
         print(f"{name}: solved {solved}/{total} (top-2) at {args.limit:.0f}s/task, {args.jobs} jobs, "
