@@ -177,3 +177,45 @@ def test_an_inductive_postcondition_is_the_answer(tmp_path: Path) -> None:
     same = z3.Solver()
     same.add(LIA.encode(result.program, {"x": x, "y": y}) != z3.Not(z3.And(x > 10, y < 0)))
     assert same.check() == z3.unsat
+
+
+def _shared_post_spec() -> InvariantSpec:
+    import z3
+
+    def shared(x: z3.ArithRef, depth: int = 40) -> z3.ArithRef:
+        e = x
+        for _ in range(depth):
+            e = z3.If(e > 0, e + 1, e - 1)  # each level uses the previous one twice
+        return e
+
+    return InvariantSpec(Signature((("x", "Int"),), "Bool", "inv"),
+                         pre=lambda s: s[0] == 0,
+                         trans=lambda s, t: z3.And(s[0] < 10, t[0] == s[0] + 1),
+                         post=lambda s: z3.Or(shared(s[0]) >= -1000, s[0] > 5))
+
+
+def _solve_shared(out: "multiprocessing.Queue[str]") -> None:
+    from hypsearch.task import Task
+
+    spec = _shared_post_spec()
+    result = solve(Task("shared", "lia", spec.signature, (), spec=spec), Settings(time_limit=3))
+    ok = result.status is Status.UNSOLVED or (result.status is Status.SOLVED
+                                              and spec.verify(LIA, result.program).status == HOLDS)
+    out.put(result.status.value if ok else "wrong")
+
+
+def test_formulas_with_heavy_sharing_do_not_stall_the_invariant_search() -> None:
+    """z3 shares subterms; written out as programs they can be exponentially big (Lustre files):
+    such formulas are skipped as atoms and guesses, so the search still ends near its time limit."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    out = ctx.Queue()
+    child = ctx.Process(target=_solve_shared, args=(out,), daemon=True)
+    child.start()
+    child.join(40)
+    stalled = child.is_alive()
+    if stalled:
+        child.kill()
+    assert not stalled, "the invariant search did not stop near its 3 s limit"
+    assert out.get(timeout=5) in ("solved", "unsolved")

@@ -24,6 +24,11 @@ from hypsearch.task import Task
 
 MAX_ATOMS = 1500
 MAX_ICE_ATOMS = 600
+MAX_POST_SIZE = 4000
+"""The postcondition is tried as an invariant only when it is at most this big written out as a tree."""
+MAX_ATOM_SIZE = 200
+"""Comparisons of the program bigger than this (written out as trees) are not taken as atoms."""
+"""The postcondition is tried as an invariant only when it is at most this big written out as a tree."""
 
 
 def _constants(exprs: list[z3.ExprRef]) -> set[int]:
@@ -148,7 +153,8 @@ def solve_invariant(task: Task, settings: Settings, *, domain: Domain, started: 
                       seconds=time.monotonic() - started, stats=stats)
 
     # `true` and the postcondition itself are the cheapest guesses
-    post = from_z3(spec.post(spec.states(domain)), dict(spec.signature.params))
+    post_z3 = spec.post(spec.states(domain))
+    post = from_z3(post_z3, dict(spec.signature.params)) if tree_size(post_z3) <= MAX_POST_SIZE else None
     for guess in (Const(True, "Bool"), post):
         if guess is not None and spec.verify(domain, guess, settings.z3_timeout_ms).status == HOLDS:
             return done(Status.SOLVED, "solved (verified by z3)", guess)
@@ -194,6 +200,19 @@ _Z3_OPS = {
     z3.Z3_OP_ADD: "+", z3.Z3_OP_SUB: "-", z3.Z3_OP_MUL: "*", z3.Z3_OP_AND: "and", z3.Z3_OP_OR: "or",
     z3.Z3_OP_NOT: "not", z3.Z3_OP_ITE: "ite", z3.Z3_OP_IMPLIES: "=>",
 }
+
+
+def tree_size(e: z3.ExprRef, limit: int = 10**6) -> int:
+    """Nodes of `e` written out as a tree (z3 shares subterms; a program does not), counted up to `limit`."""
+    memo: dict[int, int] = {}
+
+    def count(x: z3.ExprRef) -> int:
+        k = x.get_id()
+        if k not in memo:
+            memo[k] = min(limit, 1 + sum(count(c) for c in x.children()))
+        return memo[k]
+
+    return count(e)
 
 
 def from_z3(e: z3.ExprRef, names: dict[str, str]) -> Term | None:
@@ -242,7 +261,7 @@ def program_atoms(spec: InvariantSpec, domain: Domain) -> list[Term]:
             return
         seen.add(e.get_id())
         if z3.is_app(e) and e.decl().kind() in (z3.Z3_OP_LE, z3.Z3_OP_LT, z3.Z3_OP_GE, z3.Z3_OP_GT, z3.Z3_OP_EQ) \
-                and not z3.is_bool(e.arg(0)):
+                and not z3.is_bool(e.arg(0)) and tree_size(e, MAX_ATOM_SIZE + 1) <= MAX_ATOM_SIZE:
             term = from_z3(e, names)
             if term is not None and term not in found:
                 found.append(term)
