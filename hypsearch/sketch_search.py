@@ -74,30 +74,8 @@ def solve_by_sketches(spec: MultiFunctionSpec, domain: Domain, deadline: float,
     points = first_points(spec)
     rounds = 0
     unknown = ""
-    sigs = {sig.name: sig for sig in spec.signatures}
     for level in levels:
-        hole_vars: dict[str, dict[str, z3.ExprRef]] = {}
-        solver = z3.Solver()
-        for name, sketch in level.items():
-            env: dict[str, z3.ExprRef] = {}
-            for h in holes(sketch.term):
-                env[h.name] = fresh(domain, f"{name}.{h.name}", h.type)
-                lo_hi = sketch.bounds.get(h.name)
-                if lo_hi is not None:
-                    solver.add(env[h.name] >= lo_hi[0], env[h.name] <= lo_hi[1])
-            hole_vars[name] = env
-
-        def template(name: str) -> Any:
-            sig, term, env = sigs[name], level[name].term, hole_vars[name]
-
-            def call(*args: z3.ExprRef) -> z3.ExprRef:
-                inner = dict(env)
-                inner.update({p: a for (p, _), a in zip(sig.params, args)})
-                return encode(domain, term, inner)
-
-            return call
-
-        funs = {name: template(name) for name in level}
+        solver, hole_vars, funs = _holes_problem(domain, spec, level)
         added = 0
         for _ in range(ROUNDS_PER_SHAPE):
             for point in points[added:]:
@@ -114,13 +92,7 @@ def solve_by_sketches(spec: MultiFunctionSpec, domain: Domain, deadline: float,
             if answer == z3.unknown:
                 unknown = f"z3: unknown ({solver.reason_unknown()}) filling holes"
                 break
-            model = solver.model()
-            programs = {}
-            for name, sketch in level.items():
-                types = {h.name: h.type for h in holes(sketch.term)}
-                values = {h: domain.value_type(types[h]).from_z3(model.eval(v, model_completion=True))
-                          for h, v in hole_vars[name].items()}
-                programs[name] = sketch.fill(values)
+            programs = _filled(domain, level, hole_vars, solver.model())
             left = int(1000 * (deadline - time.monotonic()))
             verdict = spec.verify(domain, programs, max(50, min(left, z3_timeout_ms)))
             if verdict.status == HOLDS:
@@ -137,3 +109,43 @@ def solve_by_sketches(spec: MultiFunctionSpec, domain: Domain, deadline: float,
             points.extend(spec.more_counterexamples(domain, programs, points, EXTRA_POINTS, max(20, min(left, 500))))
     return SketchOutcome(None, "no sketch fits the specification", rounds, len(points), unknown)
 
+
+
+def _holes_problem(domain: Domain, spec: MultiFunctionSpec, level: Mapping[str, Sketch]
+                   ) -> tuple[z3.Solver, dict[str, dict[str, z3.ExprRef]], dict[str, Any]]:
+    """A solver over one z3 constant per hole (within its bounds), and each function as its sketch."""
+    solver = z3.Solver()
+    hole_vars: dict[str, dict[str, z3.ExprRef]] = {}
+    for name, sketch in level.items():
+        env: dict[str, z3.ExprRef] = {}
+        for h in holes(sketch.term):
+            env[h.name] = fresh(domain, f"{name}.{h.name}", h.type)
+            lo_hi = sketch.bounds.get(h.name)
+            if lo_hi is not None:
+                solver.add(env[h.name] >= lo_hi[0], env[h.name] <= lo_hi[1])
+        hole_vars[name] = env
+    sigs = {sig.name: sig for sig in spec.signatures}
+
+    def template(name: str) -> Any:
+        sig, term, env = sigs[name], level[name].term, hole_vars[name]
+
+        def call(*args: z3.ExprRef) -> z3.ExprRef:
+            inner = dict(env)
+            inner.update({p: a for (p, _), a in zip(sig.params, args)})
+            return encode(domain, term, inner)
+
+        return call
+
+    return solver, hole_vars, {name: template(name) for name in level}
+
+
+def _filled(domain: Domain, level: Mapping[str, Sketch], hole_vars: Mapping[str, Mapping[str, z3.ExprRef]],
+            model: z3.ModelRef) -> dict[str, Term]:
+    """Each function's sketch with the model's hole values."""
+    programs = {}
+    for name, sketch in level.items():
+        types = {h.name: h.type for h in holes(sketch.term)}
+        values = {h: domain.value_type(types[h]).from_z3(model.eval(v, model_completion=True))
+                  for h, v in hole_vars[name].items()}
+        programs[name] = sketch.fill(values)
+    return programs
