@@ -217,43 +217,19 @@ class FunctionalSpec:
         return self._failure(domain, extra, consts)
 
     def _failure(self, domain: Domain, model: Any, consts: Mapping[str, z3.ExprRef]) -> SpecVerdict:
-        point = _model_values(domain, model, consts, dict(self.variables))
-        shown = ", ".join(f"{k}={v!r}" for k, v in point.items())
-        return SpecVerdict(FAILS, f"violated at {shown}", Counterexample("point", values=point), "constraint")
+        return _point_failure(domain, model, consts, self.variables)
 
     def more_counterexamples(self, domain: Domain, program: Term, seen: Sequence[Mapping[str, Any]], count: int,
                              timeout_ms: int | None = None) -> list[dict[str, Any]]:
         """Up to `count` further points where `program` fails, each different from `seen` and the others."""
         if not self.variables:
             return []
-        types = dict(self.variables)
         phi, consts = self.instantiate(domain, program)
-        solver = make_solver(int(timeout_ms or self.timeout_ms))
-        solver.add(z3.Not(phi))
-
-        def block(point: Mapping[str, Any]) -> None:
-            solver.add(z3.Or([consts[n] != to_z3(domain, v, types[n]) for n, v in point.items()]))
-
-        for p in seen:
-            block(p)
-        found: list[dict[str, Any]] = []
-        stop = time.monotonic() + (timeout_ms or self.timeout_ms) / 1000
-        while len(found) < count and time.monotonic() < stop and solver.check() == z3.sat:
-            point = _model_values(domain, solver.model(), consts, types)
-            found.append(point)
-            block(point)
-        return found
+        return _failing_points(domain, phi, consts, self.variables, seen, count, int(timeout_ms or self.timeout_ms))
 
     def uninterpreted(self, domain: Domain) -> z3.FuncDeclRef:
         sorts = [domain.value_type(t).z3_sort() for _, t in self.signature.params]
         return z3.Function("__synth_" + self.signature.name, *sorts, domain.value_type(self.signature.returns).z3_sort())
-
-    def realizable_hint(self, domain: Domain, timeout_ms: int = 2000) -> str:
-        """'unsat' when no function at all meets the spec (f uninterpreted): the spec is unrealizable."""
-        consts = self._consts(domain)
-        fun = self.uninterpreted(domain)
-        answer, _ = _check([self.formula(lambda *a: fun(*a), consts)], timeout_ms)
-        return answer
 
     def observe(self, domain: Domain, point: Mapping[str, Any], timeout_ms: int = 2000) -> Observation | None:
         """What the spec requires of f at a concrete point; None when z3 cannot tell.
@@ -355,9 +331,7 @@ class MultiFunctionSpec:
             return SpecVerdict(HOLDS, "z3: the specification holds for every input")
         if answer == "unknown":
             return SpecVerdict(UNKNOWN, f"z3: unknown ({extra})")
-        point = _model_values(domain, extra, consts, dict(self.variables))
-        shown = ", ".join(f"{k}={v!r}" for k, v in point.items())
-        return SpecVerdict(FAILS, f"violated at {shown}", Counterexample("point", values=point), "constraint")
+        return _point_failure(domain, extra, consts, self.variables)
 
     def unrealizable(self, domain: Domain, timeout_ms: int = 2000) -> bool:
         """True when z3 proves that no functions at all meet the spec (all left uninterpreted)."""
@@ -374,18 +348,35 @@ class MultiFunctionSpec:
         """Up to `count` further points where the programs fail, each unlike `seen` and the others."""
         funs = {sig.name: interpretation(domain, programs[sig.name], sig.params) for sig in self.signatures}
         consts = self.consts(domain)
-        types = dict(self.variables)
-        solver = make_solver(timeout_ms)
-        solver.add(z3.Not(self.formula(funs, consts)))
-        found: list[dict[str, Any]] = []
-        stop = time.monotonic() + timeout_ms / 1000
-        for point in seen:
-            solver.add(z3.Or([consts[n] != to_z3(domain, v, types[n]) for n, v in point.items()]))
-        while len(found) < count and time.monotonic() < stop and solver.check() == z3.sat:
-            point = _model_values(domain, solver.model(), consts, types)
-            found.append(point)
-            solver.add(z3.Or([consts[n] != to_z3(domain, v, types[n]) for n, v in point.items()]))
-        return found
+        return _failing_points(domain, self.formula(funs, consts), consts, self.variables, seen, count, timeout_ms)
+
+
+def _point_failure(domain: Domain, model: Any, consts: Mapping[str, z3.ExprRef], variables: Params) -> SpecVerdict:
+    """The verdict for a model of the negated spec: the point it gives is the counterexample."""
+    point = _model_values(domain, model, consts, dict(variables))
+    shown = ", ".join(f"{k}={v!r}" for k, v in point.items())
+    return SpecVerdict(FAILS, f"violated at {shown}", Counterexample("point", values=point), "constraint")
+
+
+def _failing_points(domain: Domain, phi: z3.BoolRef, consts: Mapping[str, z3.ExprRef], variables: Params,
+                    seen: Sequence[Mapping[str, Any]], count: int, timeout_ms: int) -> list[dict[str, Any]]:
+    """Up to `count` points where `phi` is false, each different from `seen` and the others."""
+    types = dict(variables)
+    solver = make_solver(timeout_ms)
+    solver.add(z3.Not(phi))
+
+    def block(point: Mapping[str, Any]) -> None:
+        solver.add(z3.Or([consts[n] != to_z3(domain, v, types[n]) for n, v in point.items()]))
+
+    for point in seen:
+        block(point)
+    found: list[dict[str, Any]] = []
+    stop = time.monotonic() + timeout_ms / 1000
+    while len(found) < count and time.monotonic() < stop and solver.check() == z3.sat:
+        point = _model_values(domain, solver.model(), consts, types)
+        found.append(point)
+        block(point)
+    return found
 
 
 class Unrealizable(HypsearchError):

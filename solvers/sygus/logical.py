@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 import z3
 
@@ -361,46 +361,28 @@ def single_call(problem: SygusProblem) -> tuple[str, ...] | None:
     return call if len(set(call)) == len(call) else None
 
 
+def _spec_nodes(problem: SygusProblem) -> Iterator[sexpr.Term]:
+    """Every node of the constraints and the define-fun bodies (`let` bindings included)."""
+    stack: list[sexpr.Term] = list(reversed(problem.constraints)) + [d.body for d in reversed(problem.define_funs)]
+    while stack:
+        t = stack.pop()
+        yield t
+        if isinstance(t, sexpr.App):
+            stack.extend(reversed(t.args))
+        elif isinstance(t, sexpr.Let):
+            stack.append(t.body)
+            stack.extend(v for _, v in reversed(t.bindings))
+
+
 def spec_ops(problem: SygusProblem) -> tuple[str, ...]:
     """Operators the constraints and definitions use (a spec-driven search may stick to them)."""
-    found: set[str] = set()
-
-    def walk(t: sexpr.Term) -> None:
-        if isinstance(t, sexpr.App):
-            found.add(t.head)
-            for a in t.args:
-                walk(a)
-        elif isinstance(t, sexpr.Let):
-            for _, v in t.bindings:
-                walk(v)
-            walk(t.body)
-
-    for c in problem.constraints:
-        walk(c)
-    for d in problem.define_funs:
-        walk(d.body)
-    return tuple(sorted(found))
+    return tuple(sorted({t.head for t in _spec_nodes(problem) if isinstance(t, sexpr.App)}))
 
 
 def spec_constants(problem: SygusProblem, most: int = 24) -> tuple[int, ...]:
-    """Integer literals of the constraints and definitions (and their neighbours ±1): search constants."""
-    found: set[int] = set()
-
-    def walk(t: sexpr.Term) -> None:
-        if isinstance(t, sexpr.Lit) and t.sort == "Int" and not isinstance(t.value, bool):
-            found.add(int(t.value))
-        elif isinstance(t, sexpr.App):
-            for a in t.args:
-                walk(a)
-        elif isinstance(t, sexpr.Let):
-            for _, v in t.bindings:
-                walk(v)
-            walk(t.body)
-
-    for c in problem.constraints:
-        walk(c)
-    for d in problem.define_funs:
-        walk(d.body)
+    """Integer literals of the constraints and definitions: search constants."""
+    found = {int(t.value) for t in _spec_nodes(problem)
+             if isinstance(t, sexpr.Lit) and t.sort == "Int" and not isinstance(t.value, bool)}
     return tuple(sorted(found, key=lambda n: (abs(n), n))[:most])
 
 

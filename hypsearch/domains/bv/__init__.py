@@ -13,6 +13,7 @@ from typing import Any
 import z3
 
 from hypsearch.domain import Domain, Primitive, ValueType, WorkedExample
+from hypsearch.domains.logic_semantics import logic_primitives
 from hypsearch.domains.bv import semantics as S
 from hypsearch.program import Const
 from hypsearch.task import Task
@@ -95,6 +96,8 @@ def _prim(name: str, args: str, ret: str, definition: Any, doc: str, cost: int =
                      batch=BATCH.get(name), **kw)
 
 
+_CORE = logic_primitives(_prim)
+
 PRIMITIVES: tuple[Primitive, ...] = (
     _prim("bvnot", "BV", "BV", S.bvnot, "bitwise complement"),
     _prim("bvneg", "BV", "BV", S.bvneg, "two's complement negation"),
@@ -117,14 +120,12 @@ PRIMITIVES: tuple[Primitive, ...] = (
     _prim("bvsle", "BV BV", "Bool", S.bvsle, "signed less or equal"),
     _prim("bvsgt", "BV BV", "Bool", S.bvsgt, "signed greater than"),
     _prim("bvsge", "BV BV", "Bool", S.bvsge, "signed greater or equal"),
-    _prim("ite", "Bool T T", "T", S.ite, "(ite c a b): a if c holds, else b", selects=True),
-    _prim("=", "T T", "Bool", S.equal, "equality", commutative=True),
+    _CORE["ite"],
+    _CORE["="],
     _prim("distinct", "T T", "Bool", S.distinct, "disequality", commutative=True),
-    _prim("and", "Bool Bool", "Bool", S.conj, "conjunction", commutative=True, variadic=True,
-          decided_by=False),
-    _prim("or", "Bool Bool", "Bool", S.disj, "disjunction", commutative=True, variadic=True,
-          decided_by=True),
-    _prim("not", "Bool", "Bool", S.negate, "negation"),
+    _CORE["and"],
+    _CORE["or"],
+    _CORE["not"],
     _prim("=>", "Bool Bool", "Bool", S.implies, "implication"),
     _prim("xor", "Bool Bool", "Bool", S.xor, "exclusive or", commutative=True),
 )

@@ -13,7 +13,6 @@ from typing import Any, Callable
 
 import z3
 
-from hypsearch.domains.logic_semantics import conj, disj, equal, ite, negate  # noqa: F401 (re-exported)
 
 WIDTH = 64
 MASK = (1 << WIDTH) - 1

@@ -11,6 +11,7 @@ from typing import Any
 import z3
 
 from hypsearch.domain import Domain, Primitive, ValueType, WorkedExample
+from hypsearch.domains.logic_semantics import integer_primitives, logic_primitives
 from hypsearch.program import App, Const, Term, Var
 from hypsearch.search_grammar import SearchGrammar
 from hypsearch.holes import Sketch
@@ -51,25 +52,25 @@ def _prim(name: str, args: str, ret: str, definition: Any, doc: str, cost: int =
     return Primitive(name, tuple(args.split()), ret, python, doc, encode=smt, cost=cost, **kw)
 
 
+_CORE = {**logic_primitives(_prim), **integer_primitives(_prim)}
+
 PRIMITIVES: tuple[Primitive, ...] = (
-    _prim("+", "Int Int", "Int", S.add, "integer addition", commutative=True, variadic=True),
-    _prim("-", "Int Int", "Int", S.sub, "integer subtraction"),
-    _prim("*", "Int Int", "Int", S.mul, "integer multiplication", commutative=True),
+    _CORE["+"],
+    _CORE["-"],
+    _CORE["*"],
     _prim("div", "Int Int", "Int", S.div, "Euclidean quotient; (div x 0) = 0 here"),
     _prim("mod", "Int Int", "Int", S.mod, "Euclidean remainder, in [0,|y|); (mod x 0) = x here"),
     _prim("abs", "Int", "Int", S.absolute, "absolute value"),
-    _prim("ite", "Bool T T", "T", S.ite, "(ite c a b): a if c holds, else b", selects=True),
-    _prim("=", "T T", "Bool", S.equal, "equality", commutative=True),
+    _CORE["ite"],
+    _CORE["="],
     _prim("distinct", "T T", "Bool", S.distinct, "disequality", commutative=True),
-    _prim("<=", "Int Int", "Bool", S.le, "less than or equal"),
-    _prim("<", "Int Int", "Bool", S.lt, "less than"),
-    _prim(">=", "Int Int", "Bool", S.ge, "greater than or equal"),
-    _prim(">", "Int Int", "Bool", S.gt, "greater than"),
-    _prim("and", "Bool Bool", "Bool", S.conj, "conjunction", commutative=True, variadic=True,
-          decided_by=False),
-    _prim("or", "Bool Bool", "Bool", S.disj, "disjunction", commutative=True, variadic=True,
-          decided_by=True),
-    _prim("not", "Bool", "Bool", S.negate, "negation"),
+    _CORE["<="],
+    _CORE["<"],
+    _CORE[">="],
+    _CORE[">"],
+    _CORE["and"],
+    _CORE["or"],
+    _CORE["not"],
     _prim("=>", "Bool Bool", "Bool", S.implies, "implication"),
     _prim("xor", "Bool Bool", "Bool", S.xor, "exclusive or", commutative=True),
 )

@@ -15,9 +15,6 @@ from typing import Any, Callable
 
 import z3
 
-from hypsearch.domains.logic_semantics import (  # noqa: F401 (re-exported)
-    add, conj, disj, equal, ge, gt, ite, le, lt, mul, negate, sub)
-
 
 def _py_ediv(a: int, b: int) -> int:
     """Euclidean quotient for b != 0: the remainder a - b*q lies in [0, |b|)."""

@@ -12,6 +12,7 @@ from typing import Any
 import z3
 
 from hypsearch.domain import Domain, Primitive, ValueType, WorkedExample
+from hypsearch.domains.logic_semantics import integer_primitives, logic_primitives
 from hypsearch.program import Const
 from hypsearch.task import Task
 from hypsearch.domains.strings import semantics as S
@@ -105,6 +106,8 @@ def _prim(name: str, args: str, ret: str, definition: Any, doc: str, cost: int =
                      batch=BATCH.get(name), **kw)
 
 
+_CORE = {**logic_primitives(_prim), **integer_primitives(_prim)}
+
 PRIMITIVES: tuple[Primitive, ...] = (
     _prim("str.++", "String String", "String", S.str_concat, "concatenate two strings", variadic=True,
           split=lambda whole, prefix: whole[len(prefix):] if whole.startswith(prefix) else None,
@@ -124,20 +127,18 @@ PRIMITIVES: tuple[Primitive, ...] = (
           aliases=("str.to.int",)),
     _prim("str.from_int", "Int", "String", S.str_from_int, "decimal digits of a non-negative integer; \"\" if negative",
           aliases=("int.to.str",)),
-    _prim("ite", "Bool T T", "T", S.ite, "(ite c a b): a if c holds, else b", selects=True),
-    _prim("=", "T T", "Bool", S.equal, "equality", commutative=True),
-    _prim("+", "Int Int", "Int", S.add, "integer addition", commutative=True, variadic=True),
-    _prim("-", "Int Int", "Int", S.sub, "integer subtraction"),
-    _prim("*", "Int Int", "Int", S.mul, "integer multiplication", commutative=True),
-    _prim("<=", "Int Int", "Bool", S.le, "less than or equal"),
-    _prim("<", "Int Int", "Bool", S.lt, "less than"),
-    _prim(">=", "Int Int", "Bool", S.ge, "greater than or equal"),
-    _prim(">", "Int Int", "Bool", S.gt, "greater than"),
-    _prim("and", "Bool Bool", "Bool", S.conj, "conjunction", commutative=True, variadic=True,
-          decided_by=False),
-    _prim("or", "Bool Bool", "Bool", S.disj, "disjunction", commutative=True, variadic=True,
-          decided_by=True),
-    _prim("not", "Bool", "Bool", S.negate, "negation"),
+    _CORE["ite"],
+    _CORE["="],
+    _CORE["+"],
+    _CORE["-"],
+    _CORE["*"],
+    _CORE["<="],
+    _CORE["<"],
+    _CORE[">="],
+    _CORE[">"],
+    _CORE["and"],
+    _CORE["or"],
+    _CORE["not"],
 )
 
 

@@ -17,8 +17,6 @@ from typing import Any, Callable
 
 import z3
 
-from hypsearch.domains.logic_semantics import (  # noqa: F401 (re-exported)
-    add, conj, disj, equal, ge, gt, ite, le, lt, mul, negate, sub)
 
 DIGITS = frozenset("0123456789")
 
