@@ -22,6 +22,8 @@ from hypsearch.errors import ConfigError
 CacheMode = Literal["use", "refresh", "off", "replay"]
 CACHE_MODES: tuple[str, ...] = get_args(CacheMode)
 BUSY_TIMEOUT_MS = 30_000
+OPEN_ATTEMPTS = 20
+"""Tries at opening the cache when another process holds the lock that setting up WAL needs."""
 
 
 class CacheMiss(ConfigError):
@@ -67,15 +69,27 @@ class CompletionCache:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is not None and getattr(self._local, "pid", None) == os.getpid():
             return conn
-        try:
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("CREATE TABLE IF NOT EXISTS completions ("
-                         "key TEXT PRIMARY KEY, value TEXT NOT NULL, created REAL NOT NULL)")
-        except sqlite3.Error as exc:
-            raise ConfigError(f"cannot open completion cache {self.path}: {exc}") from None
+        for attempt in range(OPEN_ATTEMPTS):
+            conn = None
+            try:
+                conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+                conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.execute("CREATE TABLE IF NOT EXISTS completions ("
+                             "key TEXT PRIMARY KEY, value TEXT NOT NULL, created REAL NOT NULL)")
+                break
+            except sqlite3.OperationalError as exc:
+                # switching a fresh file to WAL takes a lock SQLite's busy handler does not wait for:
+                # processes opening the cache at the same moment retry instead of failing
+                if conn is not None:
+                    conn.close()
+                    conn = None
+                if "locked" not in str(exc) or attempt == OPEN_ATTEMPTS - 1:
+                    raise ConfigError(f"cannot open completion cache {self.path}: {exc}") from None
+                time.sleep(0.05 * (attempt + 1))
+            except sqlite3.Error as exc:
+                raise ConfigError(f"cannot open completion cache {self.path}: {exc}") from None
         self._local.conn = conn
         self._local.pid = os.getpid()
         return conn
