@@ -117,6 +117,9 @@ class Domain:
     """Grammar rule alias → (type, token text → value), for the literals of this syntax."""
     symbol_constants: Mapping[str, tuple[Type, Any]] = field(default_factory=dict)
     """Bare symbols that denote constants (`true`, `false`, colour names …)."""
+    decoding_literals: Mapping[str, str | None] = field(default_factory=dict)
+    """Literal rule alias → a narrower Lark pattern for grammar-constrained decoding (None: decoders never
+    write this literal), where the grammar's own terminal admits text elaboration would refuse."""
     smt_logics: tuple[str, ...] = ()
     """SMT-LIB logics whose terms this domain covers ("SLIA", "LIA", "BV"): front-ends that read
     SMT-LIB-based formats (SyGuS) pick a domain by the file's logic."""

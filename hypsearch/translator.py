@@ -91,27 +91,32 @@ def compile_program(domain: Domain, task: Task, text: str) -> Term:
     return program
 
 
-def grammar_for(config: "EndpointConfig", domain: Domain, mode: str = "auto") -> "GrammarSpec | None":
-    """The grammar constraint to send to this endpoint, or None.
+def grammar_for(config: "EndpointConfig", domain: Domain, task: Task, mode: str = "auto", *,
+                holes: bool = False) -> "GrammarSpec | None":
+    """The grammar constraint to send to this endpoint for `task`, or None.
 
-    'off': never.  'on': for every backend that can take one (not 'generic').  'auto': vllm and llamacpp,
-    and openai for the gpt-5 family (custom tools with a Lark grammar; older models reject them).
+    The grammar is the task's typed decoding grammar (`hypsearch.llm.decoding`): only well-typed programs
+    over the task's variables, in the ``` fence the prompt asks for (no fence inside an OpenAI grammar
+    tool, whose input is the program itself).  'off': never.  'on': for every backend that can take one
+    (not 'generic').  'auto': vllm and llamacpp, and openai for the gpt-5 family (custom tools with a Lark
+    grammar; older models reject them).  `holes` admits `?` constants (the hybrid proposer fills them).
     """
     from hypsearch.llm.client import GrammarSpec
+    from hypsearch.llm.decoding import decoding_grammar
     from hypsearch.llm.gbnf import lark_to_gbnf
 
     if mode == "off" or config.backend == "generic":
         return None
     if config.backend == "openai" and mode == "auto" and not config.model.split("/")[-1].startswith("gpt-5"):
         return None
-    text = domain.grammar_text()
-    if config.backend == "llamacpp":
-        try:
-            return GrammarSpec(lark_to_gbnf(text), syntax="gbnf")
-        except ConfigError:
-            if mode == "on":
-                raise
-            return None
+    try:
+        text = decoding_grammar(domain, task.signature, fence=config.backend != "openai", holes=holes)
+        if config.backend == "llamacpp":
+            lark_to_gbnf(text)  # refused here rather than by the server
+    except ConfigError:
+        if mode == "on":
+            raise
+        return None
     return GrammarSpec(text)
 
 

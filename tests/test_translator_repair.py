@@ -12,6 +12,7 @@ from hypsearch import Example, Signature, Task
 from hypsearch.errors import ProgramError
 from hypsearch.feedback import program_error_feedback
 from hypsearch.llm import EndpointConfig, LLMClient
+from hypsearch.llm.decoding import decoding_grammar
 from hypsearch.prompts import render_value, translation_system
 from hypsearch.registry import get_domain
 from hypsearch.translator import Translator, compile_program, grammar_for
@@ -92,12 +93,12 @@ def test_grammar_constrained_request_shape_per_backend(server: FakeOpenAIServer,
     else:
         server.script(text('(str.++ "Hi " x)'))
     with client(server, backend=backend, model=model) as c:
-        grammar = grammar_for(c.config, STRINGS, "auto")
+        grammar = grammar_for(c.config, STRINGS, TASK, "auto")
         result = Translator(c, STRINGS, TASK, grammar=grammar).translate("prefix Hi")
     assert result.outcome == "first_try"
-    [req] = server.requests
+    [req] = [r for r in server.requests if r.path.endswith(("/completions", "/responses"))]  # not /props, /version
     body = req.body
-    lark_text = STRINGS.grammar_text()
+    lark_text = decoding_grammar(STRINGS, TASK.signature, fence=backend != "openai")
     if backend == "openai" and model.startswith("gpt-5"):
         assert req.path == "/v1/responses"
         [tool] = body["tools"]
@@ -106,7 +107,7 @@ def test_grammar_constrained_request_shape_per_backend(server: FakeOpenAIServer,
     elif backend == "vllm":
         assert body["structured_outputs"] == {"grammar": lark_text}
     elif backend == "llamacpp":
-        assert "root ::=" in body["grammar"] and 'STRING' in body["grammar"]
+        assert "root ::=" in body["grammar"] and 'STRING' in body["grammar"] and '"x"' in body["grammar"]
     else:  # generic, and openai models without custom-tool grammars: plain chat, unconstrained
         assert req.path == "/v1/chat/completions"
         assert not {"tools", "structured_outputs", "grammar"} & set(body)
@@ -114,8 +115,8 @@ def test_grammar_constrained_request_shape_per_backend(server: FakeOpenAIServer,
 
 def test_grammar_mode_off_and_on() -> None:
     cfg = EndpointConfig(base_url="http://127.0.0.1:9/v1", api_key="k", model="gpt-4o-mini")
-    assert grammar_for(cfg, STRINGS, "off") is None and grammar_for(cfg, STRINGS, "auto") is None
-    assert grammar_for(cfg, STRINGS, "on").syntax == "lark"
+    assert grammar_for(cfg, STRINGS, TASK, "off") is None and grammar_for(cfg, STRINGS, TASK, "auto") is None
+    assert grammar_for(cfg, STRINGS, TASK, "on").syntax == "lark"
 
 
 def test_prompt_is_built_from_the_domain_and_values_render_per_domain() -> None:

@@ -154,6 +154,7 @@ DOMAIN = BvDomain(
     primitives=PRIMITIVES,
     literal_rules={"bvhex": (BV, read_hex), "bvbin": (BV, read_bin)},
     symbol_constants={"true": ("Bool", True), "false": ("Bool", False)},
+    decoding_literals={"bvhex": f"/#x[0-9a-f]{{{WIDTH // 4}}}/", "bvbin": None},  # exactly WIDTH bits
     smt_logics=("BV", "QF_BV"),
     examples=(
         WorkedExample("x shifted right by one bit", "(bvlshr x #x0000000000000001)", (("x", BV),)),

@@ -282,6 +282,7 @@ DOMAIN = ListsDomain(
     types={"List": LIST, "Int": INT, "Bool": BOOL},
     primitives=LIST_PRIMITIVES + OBJECT_PRIMITIVES,
     literal_rules={"int": ("Int", int), "list": ("List", read_list)},
+    decoding_literals={"list": r"/\[(-?[0-9]{1,4}(, -?[0-9]{1,4}){0,19})?\]/"},  # well-formed lists only
     symbol_constants={"true": ("Bool", True), "false": ("Bool", False)},
     examples=(
         WorkedExample("the third element, as a one-element list", "(singleton (nth xs 3))", (("xs", "List"),)),
