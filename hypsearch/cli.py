@@ -7,14 +7,16 @@ message, never a Python traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import sys
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from hypsearch.errors import HypsearchError, InputSyntaxError, InvalidTaskError, UnsupportedError
-from hypsearch.settings import PROFILES, Settings
+from hypsearch.settings import LLM_TIME_LIMIT, PROFILES, Settings, default_cache_path
 
 EXIT_UNSUPPORTED = 3
 EXIT_BAD_INPUT = 2
@@ -39,21 +41,120 @@ def process_age() -> float:
     return max(0.0, uptime - start_ticks / os.sysconf("SC_CLK_TCK"))
 
 
+LLM_OPTIONS = ("rounds", "hypotheses", "repairs", "llm_max_calls", "llm_max_tokens", "llm_max_seconds",
+               "llm_max_cost", "llm_grammar", "local_model", "local_engine_url", "llm_threads", "llm_slots",
+               "cache_path", "cache_mode", "transcript_dir")
+"""Settings fields that `add_llm_arguments` adds a flag for (None when the flag is not given)."""
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+    return value
+
+
+def add_llm_arguments(parser: argparse.ArgumentParser) -> None:
+    """The LLM-loop flags shared by `solve` and `batch` (each sets the Settings field of the same name)."""
+    g = parser.add_argument_group("language model (--proposer llm / hybrid)")
+    g.add_argument("--llm-config", default=None, metavar="FILE", help="TOML file with an [llm] section")
+    g.add_argument("--local-model", dest="local_model", default=None, metavar="FILE.gguf",
+                   help="serve this GGUF model with a local llama.cpp engine for the run (needs hypsearch[local])")
+    g.add_argument("--local-engine", dest="local_engine_url", default=None, metavar="URL",
+                   help="use the engine `hypsearch llm serve` runs at URL for --local-model instead of starting one")
+    g.add_argument("--llm-threads", dest="llm_threads", type=_positive_int, default=None, metavar="N",
+                   help="threads of the local engine (default 1: fastest on 2 cores)")
+    g.add_argument("--llm-slots", dest="llm_slots", type=_positive_int, default=None, metavar="N",
+                   help="requests the local engine decodes at once (default 1)")
+    g.add_argument("--rounds", type=_positive_int, default=None, metavar="T", help="refinement rounds (default 3)")
+    g.add_argument("--hypotheses", type=_positive_int, default=None, metavar="N",
+                   help="hypotheses asked for per round (default 5)")
+    g.add_argument("--repairs", type=int, default=None, metavar="K",
+                   help="repair attempts per failed translation (default 2)")
+    g.add_argument("--llm-max-calls", dest="llm_max_calls", type=_positive_int, default=None, metavar="N",
+                   help="LLM calls per task")
+    g.add_argument("--llm-max-tokens", dest="llm_max_tokens", type=_positive_int, default=None, metavar="N",
+                   help="LLM tokens (prompt + reply) per task")
+    g.add_argument("--llm-max-seconds", dest="llm_max_seconds", type=_positive_float, default=None, metavar="S",
+                   help="seconds in LLM calls per task (default: the task's time limit)")
+    g.add_argument("--llm-max-cost", dest="llm_max_cost", type=_positive_float, default=None, metavar="USD",
+                   help="estimated cost per task in USD (uses the config's prices)")
+    g.add_argument("--grammar", dest="llm_grammar", choices=("auto", "on", "off"), default=None,
+                   help="grammar-constrained translation: auto (default; where the endpoint supports it), on, off")
+    g.add_argument("--cache", dest="cache_path", default=None, metavar="FILE",
+                   help=f"SQLite file caching LLM completions (default {_home_relative(default_cache_path())})")
+    g.add_argument("--cache-mode", choices=("use", "refresh", "off", "replay"), default=None,
+                   help="use (default), refresh, off, or replay (cache only; a miss is an error)")
+    g.add_argument("--transcripts", dest="transcript_dir", default=None, metavar="DIR",
+                   help="directory for per-task LLM transcripts (see `hypsearch show`)")
+
+
+def _home_relative(path: Path) -> str:
+    """`path` with the home directory written as ~ (for help texts)."""
+    try:
+        return "~/" + str(path.relative_to(Path.home()))
+    except ValueError:
+        return str(path)
+
+
+def llm_overrides(args: argparse.Namespace, proposer: str | None) -> dict[str, Any]:
+    """Settings overrides from the flags of `add_llm_arguments` that were given, plus, for an llm/hybrid
+    `proposer`, the default completion cache (default_cache_path)."""
+    overrides: dict[str, Any] = {name: getattr(args, name) for name in ("llm_config", *LLM_OPTIONS)
+                                 if getattr(args, name, None) is not None}
+    if proposer in ("llm", "hybrid") and "cache_path" not in overrides and overrides.get("cache_mode") != "off":
+        overrides["cache_path"] = str(default_cache_path())
+    return overrides
+
+
 def _settings(args: argparse.Namespace) -> Settings:
-    overrides = {"proposer": args.proposer}
+    overrides: dict[str, Any] = {"proposer": args.proposer, **llm_overrides(args, args.proposer)}
     if args.timeout is not None:
         overrides["time_limit"] = args.timeout
-    if getattr(args, "llm_config", None):
-        overrides["llm_config"] = args.llm_config
-    for name in ("cache_path", "cache_mode", "transcript_dir"):  # LLM loop options (solve)
-        if getattr(args, name, None):
-            overrides[name] = getattr(args, name)
+    elif args.proposer in ("llm", "hybrid"):
+        overrides["time_limit"] = LLM_TIME_LIMIT
     return Settings.profile(args.profile, **overrides)
+
+
+@contextlib.contextmanager
+def local_engine_for(settings: Settings, *, log: Callable[[str], None]) -> Iterator[Settings]:
+    """Start the local engine `settings.local_model` asks for (LLM modes, no engine URL given) for the block,
+    yielding the settings pointed at it; stops it on leaving, whatever happens.  Other settings pass through."""
+    if not settings.local_model or settings.local_engine_url:
+        yield settings
+        return
+    if settings.proposer == "symbolic":
+        log("--local-model ignored: the symbolic proposer uses no model")
+        yield settings
+        return
+    from hypsearch.llm.local_engine import LocalEngine
+
+    with LocalEngine(settings.local_model, threads=settings.llm_threads, slots=settings.llm_slots) as engine:
+        log(f"local engine: {engine.describe()}, ready in {engine.startup_seconds:.1f} s")
+        yield settings.with_(local_engine_url=engine.base_url)
+    log("local engine stopped")
+
+
+def _say(message: str) -> None:
+    print(f"hypsearch: {message}", file=sys.stderr, flush=True)
+
+
+def note_cache(args: argparse.Namespace, settings: Settings) -> None:
+    """Say once where completions are cached when the default cache is in use."""
+    if getattr(args, "cache_path", None) is None and settings.cache_path and settings.cache_mode != "off" \
+            and settings.proposer in ("llm", "hybrid"):
+        _say(f"caching LLM completions in {settings.cache_path} (--cache FILE elsewhere, --cache-mode off: none)")
 
 
 def cmd_solve(args: argparse.Namespace) -> int:
     """Solve every task in FILE and print each answer in the file format's own form."""
-    from hypsearch.engine import solve
     from hypsearch.formats import detect_format
 
     path = Path(args.file)
@@ -72,6 +173,21 @@ def cmd_solve(args: argparse.Namespace) -> int:
             print("unsupported")
         print(f"hypsearch: {exc}", file=sys.stderr)
         return EXIT_UNSUPPORTED
+    with local_engine_for(settings, log=_say) as settings:
+        note_cache(args, settings)
+        code, finished = _solve_all(args, fmt, tasks, settings)
+    if args.out:
+        if fmt.write_outputs is None:
+            print(f"hypsearch: format {fmt.name} has no submission file; --out ignored", file=sys.stderr)
+        else:
+            print(f"hypsearch: {fmt.write_outputs(Path(args.out), finished)}", file=sys.stderr)
+    return code
+
+
+def _solve_all(args: argparse.Namespace, fmt: Any, tasks: Any, settings: Settings) -> tuple[int, list[Any]]:
+    """Solve and print each task; the exit code and the (task, result) pairs."""
+    from hypsearch.engine import solve
+
     code = 0
     finished = []
     for k, task in enumerate(tasks):
@@ -92,12 +208,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
               f"{result.stats.get('distinct', 0)} distinct programs", file=sys.stderr)
         code = max(code, fmt.exit_code(result))
         finished.append((task, result))
-    if args.out:
-        if fmt.write_outputs is None:
-            print(f"hypsearch: format {fmt.name} has no submission file; --out ignored", file=sys.stderr)
-        else:
-            print(f"hypsearch: {fmt.write_outputs(Path(args.out), finished)}", file=sys.stderr)
-    return code
+    return code, finished
 
 
 def cmd_domains(args: argparse.Namespace) -> int:
@@ -109,26 +220,81 @@ def cmd_domains(args: argparse.Namespace) -> int:
     return 0
 
 
+def engine_config_toml(endpoint: Any) -> str:
+    """An [llm] table pointing at a running engine (for --llm-config)."""
+    text = (f'[llm]\nbase_url = "{endpoint.base_url}"\nbackend = "{endpoint.backend}"\nmodel = "{endpoint.model}"\n'
+            f"max_concurrency = {endpoint.max_concurrency}\ntimeout_s = {endpoint.timeout_s:g}\n")
+    if endpoint.cache_namespace:
+        text += f'cache_namespace = "{endpoint.cache_namespace}"\n'
+    return text
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def cmd_llm_serve(args: argparse.Namespace) -> int:
+    """Serve a GGUF model in the foreground until Ctrl-C; print the URL and how to use it (stdout)."""
+    from hypsearch.llm import local_engine as le
+
+    engine = le.LocalEngine(args.model, port=args.port, threads=args.threads or le.DEFAULT_THREADS,
+                            slots=args.slots or le.DEFAULT_SLOTS, context=args.context or le.DEFAULT_CONTEXT)
+    with engine:
+        ep = engine.endpoint
+        slots = f" --llm-slots {engine.slots}" if engine.slots != le.DEFAULT_SLOTS else ""
+        print(f"{ep.base_url}\n"
+              f"# hypsearch, sharing this engine (concurrency = slots, model name, timeout set for you):\n"
+              f"hypsearch batch PATH... --out RUN_DIR --proposer llm --local-model {engine.model_path} "
+              f"--local-engine {ep.base_url}{slots}\n"
+              f"# any OpenAI-compatible client:\n"
+              f"OPENAI_BASE_URL={ep.base_url} HYPSEARCH_LLM_BACKEND={ep.backend} HYPSEARCH_LLM_MODEL={ep.model}",
+              flush=True)
+        if args.write_config:
+            Path(args.write_config).write_text(engine_config_toml(ep), encoding="utf-8")
+            print(f"# or: --llm-config {args.write_config}", flush=True)
+        _say(f"serving {engine.describe()}; ready in {engine.startup_seconds:.1f} s; Ctrl-C stops it")
+        previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill PID` stops it in order too
+        try:
+            status = engine.wait()
+        except KeyboardInterrupt:
+            _say("stopping the local engine")
+            return 0
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+        said = " | ".join(le.log_errors(engine.log_text())) or "nothing"
+    _say(f"the local engine exited unexpectedly (status {status}); llama.cpp said: {said}")
+    return 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hypsearch", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     solve_p = sub.add_parser("solve", help="solve a task file (SyGuS .sl, ARC .json, …)")
     solve_p.add_argument("file")
-    solve_p.add_argument("--timeout", type=float, default=None, help="seconds per task (default: the profile's)")
+    solve_p.add_argument("--timeout", type=float, default=None,
+                         help=f"seconds per task (default: the profile's; {LLM_TIME_LIMIT:g} with --proposer llm/hybrid)")
     solve_p.add_argument("--profile", choices=sorted(PROFILES), default="default")
     solve_p.add_argument("--proposer", choices=("symbolic", "llm", "hybrid"), default="symbolic")
-    solve_p.add_argument("--llm-config", default=None, help="TOML file with an [llm] section")
-    solve_p.add_argument("--cache", dest="cache_path", default=None, help="SQLite file caching LLM completions")
-    solve_p.add_argument("--cache-mode", choices=("use", "refresh", "off", "replay"), default=None,
-                         help="use (default), refresh, off, or replay (cache only; a miss is an error)")
-    solve_p.add_argument("--transcripts", dest="transcript_dir", default=None,
-                         help="directory for per-task LLM transcripts (see `hypsearch show`)")
     solve_p.add_argument("--json", action="store_true", help="print one JSON object per task")
     solve_p.add_argument("--out", default=None, help="write all answers to this file in the format's own "
                          "submission shape (ARC: submission.json)")
+    add_llm_arguments(solve_p)
     solve_p.set_defaults(run=cmd_solve)
     dom_p = sub.add_parser("domains", help="list installed domains")
     dom_p.set_defaults(run=cmd_domains)
+    llm_p = sub.add_parser("llm", help="local language model engine (llama.cpp)")
+    llm_sub = llm_p.add_subparsers(dest="llm_command", required=True)
+    serve_p = llm_sub.add_parser("serve", help="serve a GGUF model on 127.0.0.1 until Ctrl-C, for runs to share",
+                                 description="Serve a GGUF model with llama.cpp's server (xllamacpp) on 127.0.0.1 "
+                                             "and print how to point hypsearch at it; Ctrl-C stops it.")
+    serve_p.add_argument("model", metavar="FILE.gguf")
+    serve_p.add_argument("--port", type=_positive_int, default=None, help="TCP port (default: a free one)")
+    serve_p.add_argument("--threads", type=_positive_int, default=None, help="threads (default 1: fastest on 2 cores)")
+    serve_p.add_argument("--slots", type=_positive_int, default=None, help="requests decoded at once (default 1)")
+    serve_p.add_argument("--context", type=_positive_int, default=None, help="context tokens per slot (default 8192)")
+    serve_p.add_argument("--write-config", default=None, metavar="FILE",
+                         help="also write an llm.toml pointing at the engine (for --llm-config)")
+    serve_p.set_defaults(run=cmd_llm_serve)
     _import_command_modules()
     for register in _extra_commands:
         register(sub)

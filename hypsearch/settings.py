@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from hypsearch.errors import ConfigError
@@ -47,6 +50,18 @@ class Settings:
     """Per-task budget of LLM tokens (None: unlimited)."""
     llm_max_seconds: float | None = None
     """Per-task budget of seconds spent in LLM calls and their retries (None: the task's time limit)."""
+    llm_max_cost: float | None = None
+    """Per-task budget of estimated LLM cost in USD, from the config's prices (None: unlimited)."""
+    local_model: str | None = None
+    """GGUF file served by a local llama.cpp engine for the LLM proposer (`hypsearch.llm.local_engine`);
+    its endpoint replaces the config's base_url, backend and model."""
+    local_engine_url: str | None = None
+    """Base URL of an engine already serving `local_model` (set by the CLI that started it, or from
+    `hypsearch llm serve`); None: the proposer starts one in this process on first use."""
+    llm_threads: int = 1
+    """Threads of the local engine (one is fastest on 2-core machines; ../shared/models/README-models.md)."""
+    llm_slots: int = 1
+    """Requests the local engine decodes at once; the client sends no more than this at a time."""
     transcript_dir: str | None = None
     """Run directory for per-task LLM transcripts (JSON lines; `hypsearch show DIR`)."""
 
@@ -55,7 +70,7 @@ class Settings:
             raise ConfigError(f"time_limit must be positive, got {self.time_limit}")
         if self.proposer not in ("symbolic", "llm", "hybrid"):
             raise ConfigError(f"proposer must be 'symbolic', 'llm' or 'hybrid', got {self.proposer!r}")
-        for name in ("rounds", "hypotheses", "max_cost", "max_value_size", "z3_timeout_ms"):
+        for name in ("rounds", "hypotheses", "max_cost", "max_value_size", "z3_timeout_ms", "llm_threads", "llm_slots"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
         if self.repairs < 0:
@@ -64,7 +79,7 @@ class Settings:
             raise ConfigError(f"cache_mode must be 'use', 'refresh', 'off' or 'replay', got {self.cache_mode!r}")
         if self.llm_grammar not in ("auto", "on", "off"):
             raise ConfigError(f"llm_grammar must be 'auto', 'on' or 'off', got {self.llm_grammar!r}")
-        for name in ("llm_max_calls", "llm_max_tokens", "llm_max_seconds"):
+        for name in ("llm_max_calls", "llm_max_tokens", "llm_max_seconds", "llm_max_cost"):
             value = getattr(self, name)
             if value is not None and value <= 0:
                 raise ConfigError(f"{name} must be positive, got {value}")
@@ -86,6 +101,25 @@ class Settings:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+LLM_TIME_LIMIT = 180.0
+"""Default seconds per task for `--proposer llm|hybrid` on the command line when no --timeout is given: a real
+model needs several round trips (hypotheses, then one translation per hypothesis), each seconds to minutes long
+on a CPU, so the symbolic default of 10 s would end the task before the first reply."""
+
+
+def default_time_limit(proposer: str, profile: str = "default") -> float:
+    """The CLI's time budget per task when none is given: the profile's, or LLM_TIME_LIMIT for llm/hybrid."""
+    return LLM_TIME_LIMIT if proposer in ("llm", "hybrid") else PROFILES[profile].time_limit
+
+
+def default_cache_path(env: Mapping[str, str] = os.environ) -> Path:
+    """Where the CLI caches LLM completions by default: $XDG_CACHE_HOME/hypsearch/completions.sqlite,
+    else ~/.cache/hypsearch/completions.sqlite (a rerun of the same requests pays nothing)."""
+    base = env.get("XDG_CACHE_HOME", "").strip()
+    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
+    return root / "hypsearch" / "completions.sqlite"
 
 
 PROFILES: dict[str, Settings] = {

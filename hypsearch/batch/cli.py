@@ -8,16 +8,18 @@ an exit status.  ConfigError (bad paths, occupied run dir, …) propagates to th
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import sys
-from typing import Any
+from typing import Any, Iterator
 
 from hypsearch.batch.records import SOLVED
 from hypsearch.batch.report import report
 from hypsearch.batch.runner import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, run
-from hypsearch.batch.solve import SolveFn
+from hypsearch.batch.solve import SolveFn, engine_settings
 from hypsearch.errors import ConfigError
+from hypsearch.settings import LLM_TIME_LIMIT
 
 
 def configure_batch_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -26,13 +28,13 @@ def configure_batch_parser(parser: argparse.ArgumentParser) -> argparse.Argument
                         help="task files, folders (searched recursively) or datasets such as arc:evaluation")
     parser.add_argument("--out", required=True, metavar="RUN_DIR", help="run directory (results.jsonl, reports)")
     parser.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="worker processes (default 1)")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
-                        help=f"wall-clock seconds per task; the worker is killed after it (default {DEFAULT_TIMEOUT:g}, 0 = none)")
+    parser.add_argument("--timeout", type=float, default=None, metavar="S",
+                        help=f"wall-clock seconds per task; the worker is killed after it (default {DEFAULT_TIMEOUT:g}, "
+                             f"{LLM_TIME_LIMIT:g} with --proposer llm/hybrid; 0 = none)")
     parser.add_argument("--memory", type=float, default=DEFAULT_MEMORY_MB, metavar="MB",
                         help=f"address-space cap per worker in MB (default {DEFAULT_MEMORY_MB}, 0 = none)")
     parser.add_argument("--proposer", default=None, help="symbolic, llm or hybrid (engine setting)")
     parser.add_argument("--profile", default=None, help="engine settings profile (quick, default, thorough)")
-    parser.add_argument("--llm-config", default=None, metavar="FILE", help="LLM endpoint config (engine setting)")
     parser.add_argument("--set", dest="settings", action="append", default=[], metavar="KEY=VALUE",
                         help="extra engine setting (VALUE parsed as JSON when it parses); repeatable")
     parser.add_argument("--resume", action="store_true", help="skip tasks already in RUN_DIR/results.jsonl")
@@ -40,6 +42,9 @@ def configure_batch_parser(parser: argparse.ArgumentParser) -> argparse.Argument
     parser.add_argument("--solve-fn", default=None, metavar="MODULE:FUNCTION",
                         help="solve each task with this function instead of the engine (experiments, tests)")
     parser.add_argument("--quiet", action="store_true", help="no progress output")
+    from hypsearch.cli import add_llm_arguments
+
+    add_llm_arguments(parser)  # the same LLM flags as `solve`; a --local-model engine is shared by all workers
     parser.set_defaults(func=main_batch, run=main_batch)
     return parser
 
@@ -63,7 +68,7 @@ def add_batch_arguments(subparsers: Any) -> tuple[argparse.ArgumentParser, argpa
 
 
 def parse_settings(args: argparse.Namespace) -> dict[str, Any]:
-    """The engine settings dict from `--set KEY=VALUE`, `--proposer`, `--profile` and `--llm-config`."""
+    """The engine settings dict from `--set KEY=VALUE`, `--proposer`, `--profile` and the LLM flags (as `solve`)."""
     settings: dict[str, Any] = {}
     for item in args.settings:
         key, sep, value = item.partition("=")
@@ -73,11 +78,18 @@ def parse_settings(args: argparse.Namespace) -> dict[str, Any]:
             settings[key] = json.loads(value)
         except ValueError:
             settings[key] = value
-    for option in ("proposer", "profile", "llm_config"):
+    for option in ("proposer", "profile"):
         value = getattr(args, option, None)
         if value is not None:
             settings[option] = value
+    from hypsearch.cli import llm_overrides
+
+    settings.update(llm_overrides(args, settings.get("proposer")))
     return settings
+
+
+def _llm_mode(settings: dict[str, Any]) -> bool:
+    return settings.get("proposer") in ("llm", "hybrid")
 
 
 def load_solve_fn(spec: str) -> SolveFn:
@@ -103,14 +115,20 @@ def main_batch(args: argparse.Namespace) -> int:
     """Run `hypsearch batch`; exit status 0 when every task ran (solved or not), 130 on Ctrl-C."""
     solve_fn = load_solve_fn(args.solve_fn) if args.solve_fn else None
     settings = parse_settings(args)
-    if solve_fn is None and args.timeout and "time_limit" not in settings:
-        settings["time_limit"] = soft_time_limit(args.timeout)
+    timeout = args.timeout if args.timeout is not None else (LLM_TIME_LIMIT if _llm_mode(settings) else DEFAULT_TIMEOUT)
+    if solve_fn is None and timeout and "time_limit" not in settings:
+        settings["time_limit"] = soft_time_limit(timeout)
     counts: dict[str, int] = {}
     try:
-        for record in run(args.paths, settings, out=args.out, jobs=args.jobs,
-                          timeout=args.timeout or None, memory_mb=args.memory or None, resume=args.resume,
-                          executor=args.executor, solve_fn=solve_fn, progress=not args.quiet):
-            counts[record["status"]] = counts.get(record["status"], 0) + 1
+        with _shared_engine(settings, quiet=args.quiet) as settings:
+            if not args.quiet:
+                from hypsearch.cli import note_cache
+
+                note_cache(args, engine_settings(settings))
+            for record in run(args.paths, settings, out=args.out, jobs=args.jobs,
+                              timeout=timeout or None, memory_mb=args.memory or None, resume=args.resume,
+                              executor=args.executor, solve_fn=solve_fn, progress=not args.quiet):
+                counts[record["status"]] = counts.get(record["status"], 0) + 1
     except KeyboardInterrupt:
         print(f"\nhypsearch batch: interrupted; finished results are in {args.out}/results.jsonl "
               "(continue with --resume)", file=sys.stderr)
@@ -120,6 +138,18 @@ def main_batch(args: argparse.Namespace) -> int:
     print(f"hypsearch batch: this session ran {total} tasks: solved {counts.get(SOLVED, 0)}"
           + (f", {detail}" if detail else "") + f"; reports in {args.out}/ (table.md, cactus.svg)", file=sys.stderr)
     return 0
+
+
+@contextlib.contextmanager
+def _shared_engine(settings: dict[str, Any], *, quiet: bool) -> Iterator[dict[str, Any]]:
+    """For `--local-model` without `--local-engine`: one engine in this process for every worker, for the run."""
+    if not settings.get("local_model") or settings.get("local_engine_url") or not _llm_mode(settings):
+        yield settings
+        return
+    from hypsearch.cli import _say, local_engine_for
+
+    with local_engine_for(engine_settings(settings), log=(lambda _m: None) if quiet else _say) as started:
+        yield {**settings, "local_engine_url": started.local_engine_url}
 
 
 def main_report(args: argparse.Namespace) -> int:

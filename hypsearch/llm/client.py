@@ -146,13 +146,17 @@ class Budget:
     """
 
     def __init__(self, max_calls: int | None = None, max_tokens: int | None = None,
-                 max_seconds: float | None = None, clock: Callable[[], float] = time.monotonic) -> None:
-        for name, value in (("max_calls", max_calls), ("max_tokens", max_tokens), ("max_seconds", max_seconds)):
+                 max_seconds: float | None = None, clock: Callable[[], float] = time.monotonic,
+                 max_cost_usd: float | None = None) -> None:
+        for name, value in (("max_calls", max_calls), ("max_tokens", max_tokens), ("max_seconds", max_seconds),
+                            ("max_cost_usd", max_cost_usd)):
             if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
                 raise ConfigError(f"budget {name} must be a non-negative number, got {value!r}")
         self.max_calls = max_calls
         self.max_tokens = max_tokens
         self.max_seconds = max_seconds
+        self.max_cost_usd = max_cost_usd  # estimated USD (EndpointConfig prices), cached samples included
+        self.cost_usd = 0.0
         self._clock = clock
         self._start = clock()
         self._lock = threading.Lock()
@@ -174,6 +178,8 @@ class Budget:
                 return f"LLM call budget exhausted: {self.calls} of {self.max_calls} calls used"
             if self.max_tokens is not None and self.tokens >= self.max_tokens:
                 return f"LLM token budget exhausted: {self.tokens} of {self.max_tokens} tokens used"
+            if self.max_cost_usd is not None and self.cost_usd >= self.max_cost_usd:
+                return f"LLM cost budget exhausted: ${self.cost_usd:.4f} of ${self.max_cost_usd:g} used"
         if self.max_seconds is not None and self.elapsed() >= self.max_seconds:
             return f"time budget exhausted: {self.elapsed():.1f} s of {self.max_seconds:g} s used"
         return None
@@ -184,9 +190,10 @@ class Budget:
         if reason is not None:
             raise BudgetExhausted(reason)
 
-    def charge(self, *, calls: int = 0, tokens: int = 0) -> None:
+    def charge(self, *, calls: int = 0, tokens: int = 0, cost_usd: float = 0.0) -> None:
         """Record spending."""
         with self._lock:
+            self.cost_usd += cost_usd
             self.calls += calls
             self.tokens += tokens
 
@@ -317,7 +324,9 @@ class LLMClient:
             self._fetch(plan, missing, keys, slots, meters, budget)
         done = [c for c in slots if c is not None]
         if budget is not None:
-            budget.charge(tokens=sum(c.usage.total_tokens for c in done))
+            budget.charge(tokens=sum(c.usage.total_tokens for c in done),
+                          cost_usd=self.config.cost(sum(c.usage.prompt_tokens for c in done),
+                                                    sum(c.usage.completion_tokens for c in done)))
         empties = sum(1 for c in done if not c.text.strip())
         if empties:
             _record(meters, empty_replies=empties, failures=empties)
@@ -358,7 +367,8 @@ class LLMClient:
             elif grammar is not None and cfg.backend == "llamacpp":
                 extra["grammar"] = grammar.text if grammar.syntax == "gbnf" else _cached_gbnf(grammar.text)
         body.update(sampling)
-        identity = {"base_url": cfg.base_url, "backend": cfg.backend, "api": api, "body": body, "extra": extra}
+        identity = {"base_url": cfg.cache_namespace or cfg.base_url, "backend": cfg.backend, "api": api,
+                    "body": body, "extra": extra}
         try:
             canonical_json(identity)
         except (TypeError, ValueError) as exc:

@@ -61,6 +61,8 @@ class EndpointConfig:
     reject_temperature: bool | None = None
     price_input_per_1k: float | None = None
     price_output_per_1k: float | None = None
+    cache_namespace: str | None = None
+    """Stands for the endpoint in completion-cache keys instead of base_url (a local engine's port changes per run)."""
 
     def __post_init__(self) -> None:
         _validate(self)

@@ -106,7 +106,8 @@ class LLMProposer:
         left = max(ctx.deadline - time.monotonic(), 0.0)
         limit = s.llm_max_seconds if s.llm_max_seconds is not None else math.inf
         meter = UsageMeter()
-        budget = Budget(max_calls=s.llm_max_calls, max_tokens=s.llm_max_tokens, max_seconds=min(limit, left))
+        budget = Budget(max_calls=s.llm_max_calls, max_tokens=s.llm_max_tokens, max_seconds=min(limit, left),
+                        max_cost_usd=s.llm_max_cost)
         translator = Translator(self.client, ctx.domain, ctx.task, repairs=s.repairs,
                                 grammar=grammar_for(self.client.config, ctx.domain, s.llm_grammar),
                                 meter=meter, budget=budget, counts=TranslationCounts())
@@ -229,7 +230,12 @@ def make_client(settings: Settings) -> "LLMClient":
     from hypsearch.llm.client import LLMClient
     from hypsearch.llm.config import load_config
 
-    config = load_config(settings.llm_config)
+    overrides = {}
+    if settings.local_model:  # a local llama.cpp engine: its endpoint replaces the config's
+        from hypsearch.llm.local_engine import endpoint_for
+
+        overrides = endpoint_for(settings).overrides()
+    config = load_config(settings.llm_config, **overrides)
     cache = None
     if settings.cache_path and settings.cache_mode != "off":
         cache = CompletionCache(settings.cache_path, settings.cache_mode)  # type: ignore[arg-type]
