@@ -83,6 +83,9 @@ class Settings:
             value = getattr(self, name)
             if value is not None and value <= 0:
                 raise ConfigError(f"{name} must be positive, got {value}")
+        if self.local_engine_url and not self.local_model:
+            raise ConfigError("local_engine_url (--local-engine) needs local_model (--local-model): the GGUF file "
+                              "that engine serves names the model")
         if not 0.0 <= self.unify_after <= 1.0:
             raise ConfigError(f"unify_after must lie in [0, 1], got {self.unify_after}")
 

@@ -230,3 +230,10 @@ def test_the_child_command_line_carries_the_settings(tmp_path: Path) -> None:
     assert command[:3] == [sys.executable, "-m", "hypsearch.llm.local_engine"]
     assert command[command.index("--port") + 1] == "1234" and command[command.index("--threads") + 1] == "1"
     assert os.path.basename(command[3]) == "m.gguf"
+
+
+def test_an_engine_url_needs_the_model_it_serves() -> None:
+    from hypsearch.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="needs local_model"):
+        Settings(proposer="llm", local_engine_url="http://127.0.0.1:8080/v1")
