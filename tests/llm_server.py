@@ -3,8 +3,14 @@
 `FakeOpenAIServer` binds 127.0.0.1 on a random port (stdlib ThreadingHTTPServer) and serves
 POST /v1/chat/completions, POST /v1/responses and GET /v1/models with replies scripted by the test: a queue of
 `Reply` specs and/or a function(request_json) -> Reply.  A Reply may be text, a custom tool call, an HTTP error
-(with headers such as Retry-After), a delay (bounded: released when the server stops) or empty content.
-Every request is recorded (path, headers, JSON body) so tests can assert the exact request shapes.
+(with headers such as Retry-After; `quota_exhausted()` is OpenAI's 429 insufficient_quota), a delay (bounded:
+released when the server stops), empty content, a refusal, a reply cut off at max_tokens, no choices at all, or a
+raw 200 body sent verbatim (truncated JSON, an HTML page, JSON that is not a completion).
+Every API request is recorded (path, headers, JSON body) so tests can assert the exact request shapes.
+
+Server introspection, as real servers offer it: set `version` to serve vLLM's GET /version, `props` to serve
+llama-server's GET /props; `queue_slots(k)` makes the server decode at most k requests at once and queue the rest,
+as llama-server does.  These GETs are recorded in `probes`, not in `requests`.
 """
 
 from __future__ import annotations
@@ -37,6 +43,13 @@ class Reply:
     delay_s: float = 0.0
     usage: tuple[int, int] | None = None
     model: str | None = None
+    finish_reason: str = "stop"
+    finish_reasons: tuple[str, ...] | None = None  # one per choice (default: `finish_reason` for each)
+    refusal: str | None = None
+    body: str | None = None  # sent verbatim with status 200 instead of a completion
+    content_type: str = "application/json"
+    error_code: str | None = None  # `code` and `type` of an error body (default: the status / "test_double")
+    error_type: str = "test_double"
 
 
 def text(value: str, **kw: Any) -> Reply:
@@ -63,6 +76,32 @@ def error(status: int, retry_after: str | None = None, message: str = "scripted 
 def delay(seconds: float, value: str = "late") -> Reply:
     """A reply sent only after `seconds` (or when the server stops, whichever is first)."""
     return Reply(text=value, delay_s=seconds)
+
+
+def raw(body: str, content_type: str = "application/json") -> Reply:
+    """A 200 reply whose body is `body` verbatim (e.g. truncated JSON, an HTML error page)."""
+    return Reply(body=body, content_type=content_type)
+
+
+def refused(message: str = "I'm sorry, but I can't help with that.") -> Reply:
+    """A reply where the model refuses: content null, `message.refusal` set."""
+    return Reply(text=None, refusal=message)
+
+
+def cut_off(value: str = "") -> Reply:
+    """A reply stopped at max_tokens (finish_reason "length"), holding `value` so far."""
+    return Reply(text=value, finish_reason="length")
+
+
+def no_choices() -> Reply:
+    """A 200 completion with an empty `choices` list."""
+    return Reply(texts=())
+
+
+def quota_exhausted() -> Reply:
+    """OpenAI's answer when the account's quota is spent: 429 with code and type `insufficient_quota`."""
+    return Reply(text="You exceeded your current quota, please check your plan and billing details.", status=429,
+                 error_code="insufficient_quota", error_type="insufficient_quota")
 
 
 @dataclass(frozen=True)
@@ -94,8 +133,14 @@ class FakeOpenAIServer:
         self.responder = responder
         self.required_api_key = required_api_key
         self.requests: list[RecordedRequest] = []
+        self.probes: list[RecordedRequest] = []
+        self.version: str | None = None
+        """Served as {"version": ...} at GET /version (vLLM) when set."""
+        self.props: dict[str, Any] | None = None
+        """Served at GET /props (llama-server, e.g. {"total_slots": 2}) when set."""
         self.in_flight = 0
         self.max_in_flight = 0
+        self._decode_slots: threading.Semaphore | None = None
         self._queue: deque[Reply] = deque()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -110,6 +155,10 @@ class FakeOpenAIServer:
         """The OpenAI-style base URL (…/v1) of the running server."""
         assert self._httpd is not None, "server not started"
         return f"http://127.0.0.1:{self._httpd.server_address[1]}/v1"
+
+    def queue_slots(self, slots: int) -> None:
+        """Decode at most `slots` requests at once; later ones wait (server side) for a free slot."""
+        self._decode_slots = threading.Semaphore(slots)
 
     def script(self, *replies: Reply) -> None:
         """Queue replies, served in order before the responder function / default is used."""
@@ -168,13 +217,14 @@ class FakeOpenAIServer:
     def _chat_body(self, req: dict[str, Any], reply: Reply) -> dict[str, Any]:
         n = req.get("n") or 1
         texts = reply.texts if reply.texts is not None else tuple([reply.text] * n)
+        finishes = reply.finish_reasons or tuple([reply.finish_reason] * len(texts))
         prompt, completion = reply.usage or (max(1, _tokens(req.get("messages", []))),
                                              sum(max(1, _tokens(t or "")) for t in texts))
         return {
             "id": f"chatcmpl-test{next(self._ids)}", "object": "chat.completion", "created": int(time.time()),
             "model": reply.model or req.get("model", "test-model"), "system_fingerprint": "fp_testdouble",
-            "choices": [{"index": i, "finish_reason": "stop", "logprobs": None,
-                         "message": {"role": "assistant", "content": t, "refusal": None}}
+            "choices": [{"index": i, "finish_reason": finishes[i] if i < len(finishes) else "stop", "logprobs": None,
+                         "message": {"role": "assistant", "content": t, "refusal": reply.refusal}}
                         for i, t in enumerate(texts)],
             "usage": {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion},
         }
@@ -189,16 +239,22 @@ class FakeOpenAIServer:
                                              "input": reply.tool_input, "status": "completed"}]
         else:
             out_text = reply.text or ""
+            content: list[dict[str, Any]] = [{"type": "output_text", "text": out_text, "annotations": []}]
+            if reply.refusal is not None:
+                content = [{"type": "refusal", "refusal": reply.refusal}]
             output = [{"type": "message", "id": f"msg_test{ident}", "role": "assistant", "status": "completed",
-                       "content": [{"type": "output_text", "text": out_text, "annotations": []}]}]
+                       "content": content}]
         prompt, completion = reply.usage or (max(1, _tokens(req.get("input", []))), max(1, _tokens(out_text)))
+        incomplete = {"length": "max_output_tokens", "content_filter": "content_filter"}.get(reply.finish_reason)
         return {
-            "id": f"resp_test{ident}", "object": "response", "created_at": int(time.time()), "status": "completed",
+            "id": f"resp_test{ident}", "object": "response", "created_at": int(time.time()),
+            "status": "incomplete" if incomplete else "completed",
             "model": reply.model or req.get("model", "test-model"), "output": output,
             "parallel_tool_calls": bool(req.get("parallel_tool_calls", True)),
             "tool_choice": req.get("tool_choice", "auto"), "tools": req.get("tools", []),
             "temperature": req.get("temperature"), "top_p": req.get("top_p"), "error": None,
-            "incomplete_details": None, "instructions": None, "metadata": {},
+            "incomplete_details": {"reason": incomplete} if incomplete else None, "instructions": None,
+            "metadata": {},
             "usage": {"input_tokens": prompt, "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
                       "output_tokens": completion, "output_tokens_details": {"reasoning_tokens": 0},
                       "total_tokens": prompt + completion},
@@ -227,13 +283,34 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (timeout test); nothing to do
 
-    def _record(self, body: Any) -> None:
+    def _send_raw(self, data: bytes, content_type: str) -> None:
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def _record(self, body: Any, probe: bool = False) -> None:
         owner = self.owner
         with owner._lock:
             headers = {k.lower(): v for k, v in self.headers.items()}  # HTTP header names are case-insensitive
-            owner.requests.append(RecordedRequest(self.command, self.path, headers, body))
+            (owner.probes if probe else owner.requests).append(RecordedRequest(self.command, self.path, headers, body))
 
     def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+        owner = self.owner
+        path = self.path.split("?")[0].rstrip("/")
+        if path in ("/version", "/props"):
+            self._record(None, probe=True)
+            served = ({"version": owner.version} if owner.version is not None else None) if path == "/version" \
+                else owner.props
+            if served is None:
+                self._send_json(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
+            else:
+                self._send_json(200, served)
+            return
         self._record(None)
         if self.path.rstrip("/") == "/v1/models":
             self._send_json(200, {"object": "list", "data": [
@@ -265,16 +342,25 @@ class _Handler(BaseHTTPRequestHandler):
         with owner._lock:
             owner.in_flight += 1
             owner.max_in_flight = max(owner.max_in_flight, owner.in_flight)
+        slots = owner._decode_slots
+        held = False
         try:
+            while slots is not None and not held and not owner._stopping.is_set():
+                held = slots.acquire(timeout=0.02)  # queued server side, as llama-server does beyond its slots
             reply = owner._next_reply(body)
             if reply.delay_s > 0:
                 owner._stopping.wait(reply.delay_s)
         finally:
+            if held:
+                slots.release()  # type: ignore[union-attr]
             with owner._lock:  # leave the in-flight count before answering, so the next request cannot overlap
                 owner.in_flight -= 1
         if reply.status != 200:
-            self._send_json(reply.status, {"error": {"message": reply.text or "error", "type": "test_double",
-                                                     "code": str(reply.status), "param": None}}, reply.headers)
+            code = reply.error_code if reply.error_code is not None else str(reply.status)
+            self._send_json(reply.status, {"error": {"message": reply.text or "error", "type": reply.error_type,
+                                                     "code": code, "param": None}}, reply.headers)
+        elif reply.body is not None:
+            self._send_raw(reply.body.encode("utf-8"), reply.content_type)
         elif path == "/v1/responses":
             self._send_json(200, owner._responses_body(body, reply), reply.headers)
         else:

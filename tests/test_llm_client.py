@@ -14,11 +14,16 @@ import pytest
 from hypsearch.errors import BudgetExhausted, ConfigError
 from hypsearch.llm import (Budget, CacheMiss, CompletionCache, EndpointConfig, LLMCallFailed, LLMClient,
                            UsageMeter, UsageStats, load_config)
+from hypsearch.llm.client import (GRAMMAR_IGNORED, GrammarSpec, MalformedReply, QuotaExhausted, UnusableReply,
+                                  matches_grammar)
+from hypsearch.llm.config import DEFAULT_MAX_TOKENS
 
 try:
-    from llm_server import FakeOpenAIServer, Reply, delay, empty, error, running_server, text
+    from llm_server import (FakeOpenAIServer, Reply, cut_off, delay, empty, error, no_choices, quota_exhausted,
+                            raw, refused, running_server, text, tool_call)
 except ImportError:  # tests/ became a package
-    from tests.llm_server import FakeOpenAIServer, Reply, delay, empty, error, running_server, text
+    from tests.llm_server import (FakeOpenAIServer, Reply, cut_off, delay, empty, error, no_choices,
+                                  quota_exhausted, raw, refused, running_server, text, tool_call)
 
 MSGS = [{"role": "system", "content": "You propose rules."}, {"role": "user", "content": "Find the rule."}]
 
@@ -102,13 +107,12 @@ def test_concurrency_limit_bounds_requests_in_flight(server: FakeOpenAIServer) -
 def test_retries_on_429_and_500_then_success_honouring_retry_after(server: FakeOpenAIServer) -> None:
     server.script(error(429, retry_after="1"), error(500), text("third time lucky"))
     meter = UsageMeter()
-    with LLMClient(config(server, backoff_max_s=2.0)) as client:
-        start = time.monotonic()
+    sleeps: list[float] = []
+    with LLMClient(config(server, backoff_max_s=2.0), sleep=sleeps.append) as client:
         [c] = client.complete(MSGS, meter=meter)
-        elapsed = time.monotonic() - start
     assert c.text == "third time lucky"
     assert server.count() == 3
-    assert elapsed >= 1.0  # Retry-After: 1 was honoured
+    assert sleeps[0] == 1.0 and len(sleeps) == 2  # Retry-After: 1 was honoured, then backoff
     stats = meter.stats()
     assert (stats.http_calls, stats.retries, stats.failures, stats.calls) == (3, 2, 0, 1)
 
@@ -294,3 +298,242 @@ def test_test_double_lists_models_and_loads_from_env(server: FakeOpenAIServer) -
     sdk = openai.OpenAI(base_url=cfg.base_url, api_key=cfg.api_key, max_retries=0)
     assert [m.id for m in sdk.models.list()] == ["test-model"]
     assert server.requests[0].headers["authorization"] == "Bearer sk-env"
+
+
+# ------------------------------------------------------------------------------------ endpoint faults, stated
+
+
+@pytest.mark.parametrize(("reply", "reason"), [
+    (raw('{"id": "chatcmpl-1", "object": "chat.completion", "choices": [{"index": 0, "mess'),
+     "the body is not valid JSON (Unterminated string starting at: character 75 of 80; truncated?)"),
+    (raw("<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html"), "an HTML/XML page"),
+    (raw("upstream connect error", "text/plain"), "text that is not JSON"),
+    (raw('{"detail": "Not Found"}'), "without the fields of a completion (keys: detail)"),
+    (raw("[1, 2, 3]"), "an array ([1, 2, 3]) instead of a completion object"),
+    (raw("null"), "JSON null instead of a completion object (content type application/json)"),
+    (raw(""), "an empty body"),
+    (raw('{"choices": "none"}'), "without the fields of a completion"),
+    (raw('{"choices": [{"index": 0, "message": {"role": "assistant", "content": 42}}]}'),
+     "choices[0].message.content is int, not a string"),
+    (raw('{"choices": ["just text"]}'), "choices[0] is str, not an object"),
+])
+def test_a_200_that_is_not_a_completion_is_a_stated_malformed_reply(server: FakeOpenAIServer, reply: Reply,
+                                                                    reason: str) -> None:
+    server.script(reply)
+    with LLMClient(config(server)) as client:
+        with pytest.raises(MalformedReply, match="returned a malformed reply: ") as info:
+            client.complete(MSGS)
+        assert client.meter.stats().failures == 1
+    assert reason in str(info.value)
+    assert info.value.attempts == 1 and server.count() == 1  # not retried
+    assert "Traceback" not in str(info.value) and "\n" not in str(info.value)
+
+
+def test_a_malformed_responses_api_reply_is_stated_too(server: FakeOpenAIServer) -> None:
+    server.script(raw('{"object": "response", "output": "oops"}'))
+    with LLMClient(config(server, model="gpt-5-mini")) as client:
+        with pytest.raises(MalformedReply, match="keys: object, output"):
+            client.complete(MSGS, grammar=GrammarSpec(SMALL_LARK))
+    assert server.count("/v1/responses") == 1
+
+
+def test_no_choices_is_a_stated_unusable_reply(server: FakeOpenAIServer) -> None:
+    server.script(no_choices())
+    with LLMClient(config(server)) as client:
+        with pytest.raises(UnusableReply, match="gave no usable reply: the endpoint returned no choices"):
+            client.complete(MSGS, n=2)
+        assert client.meter.stats().failures == 2
+
+
+def test_a_refusal_is_stated_and_counted(server: FakeOpenAIServer) -> None:
+    server.script(refused("I can't help with that."))
+    meter = UsageMeter()
+    with LLMClient(config(server)) as client:
+        with pytest.raises(UnusableReply, match="the model refused: I can't help with that."):
+            client.complete(MSGS, meter=meter)
+    stats = meter.stats()
+    assert (stats.refusals, stats.failures, stats.empty_replies) == (1, 1, 0)
+
+
+def test_a_content_filter_stop_is_a_refusal(server: FakeOpenAIServer) -> None:
+    server.script(Reply(text=None, finish_reason="content_filter"))
+    with LLMClient(config(server)) as client:
+        with pytest.raises(UnusableReply, match="blocked by the endpoint's content filter"):
+            client.complete(MSGS)
+        assert client.meter.stats().refusals == 1
+
+
+def test_a_cut_off_reply_keeps_its_text_and_is_counted(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    server.script(cut_off("1. Reverse the string\n2. Upper"))
+    meter = UsageMeter()
+    cache = CompletionCache(tmp_path / "c.sqlite")
+    with LLMClient(config(server, max_tokens=16), cache) as client:
+        [c] = client.complete(MSGS, meter=meter)
+        [again] = client.complete(MSGS, meter=meter)  # from the cache, still marked cut off
+    assert c.text.startswith("1. Reverse") and c.truncated and c.finish_reason == "length" and c.usable
+    assert again.cached and again.truncated
+    assert meter.stats().truncated_replies == 2 and meter.stats().failures == 0
+
+
+def test_replies_cut_off_before_any_text_are_a_stated_reason(server: FakeOpenAIServer) -> None:
+    server.script(Reply(texts=("", ""), finish_reason="length"))
+    with LLMClient(config(server, max_tokens=16)) as client:
+        with pytest.raises(UnusableReply, match="every reply was cut off at max_tokens=16 before any text"):
+            client.complete(MSGS, n=2)
+
+
+def test_mixed_samples_return_the_usable_ones(server: FakeOpenAIServer) -> None:
+    server.script(Reply(texts=("good", None, "partial"), finish_reasons=("stop", "content_filter", "length")))
+    meter = UsageMeter()
+    with LLMClient(config(server)) as client:
+        out = client.complete(MSGS, n=3, meter=meter)
+    assert [(c.text, c.finish_reason) for c in out] == [("good", "stop"), ("partial", "length")]
+    stats = meter.stats()
+    assert (stats.refusals, stats.truncated_replies, stats.failures) == (1, 1, 1)
+
+
+def test_a_refusal_on_the_responses_api_is_read(server: FakeOpenAIServer) -> None:
+    server.script(refused("No."))
+    with LLMClient(config(server, model="gpt-5-mini")) as client:
+        with pytest.raises(UnusableReply, match="the model refused: No."):
+            client.complete(MSGS, grammar=GrammarSpec(SMALL_LARK))
+
+
+def test_quota_exhausted_is_fatal_at_once(server: FakeOpenAIServer) -> None:
+    server.responder = lambda body: quota_exhausted()
+    sleeps: list[float] = []
+    with LLMClient(config(server, max_retries=3), sleep=sleeps.append) as client:
+        with pytest.raises(QuotaExhausted, match="quota exhausted .*insufficient_quota") as info:
+            client.complete(MSGS)
+    assert isinstance(info.value, ConfigError)
+    assert server.count() == 1 and sleeps == []
+
+
+def test_an_ordinary_429_is_still_retried_with_retry_after(server: FakeOpenAIServer) -> None:
+    server.script(error(429, retry_after="0.5", message="Rate limit reached"), text("fine"))
+    sleeps: list[float] = []
+    with LLMClient(config(server, backoff_max_s=2.0), sleep=sleeps.append) as client:
+        [c] = client.complete(MSGS)
+    assert c.text == "fine" and sleeps == [0.5] and server.count() == 2
+
+
+# ------------------------------------------------------------------------------------------ request shapes
+
+
+SMALL_LARK = 'start: expr\nexpr: NAME | "(" NAME expr* ")"\nNAME: /[a-z]+/\n%import common.WS\n%ignore WS\n'
+
+
+def test_max_tokens_is_always_sent_and_a_call_may_cap_it(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    cache = CompletionCache(tmp_path / "c.sqlite")
+    with LLMClient(config(server, backend="vllm", model="q"), cache) as client:
+        client.complete(MSGS)
+        client.complete(MSGS, max_tokens=40)
+        client.complete(MSGS, max_tokens=DEFAULT_MAX_TOKENS)  # the same request as the first: a cache hit
+        client.complete(MSGS, max_tokens=40)
+        with pytest.raises(ValueError, match="max_tokens"):
+            client.complete(MSGS, max_tokens=0)
+    assert [b["max_tokens"] for b in server.bodies()] == [DEFAULT_MAX_TOKENS, 40]
+    with LLMClient(config(server, max_tokens=64)) as client:
+        client.complete(MSGS, max_tokens=8)
+    assert server.bodies()[-1]["max_completion_tokens"] == 8
+
+
+def test_extra_goes_only_to_the_api_that_takes_it(server: FakeOpenAIServer) -> None:
+    extra = {"reasoning_effort": "low", "seed": 7, "verbosity": "low", "service_tier": "flex"}
+    server.script(text("(f x)"), tool_call("(f x)"))
+    with LLMClient(config(server, model="gpt-5-mini", extra=extra, max_tokens=99)) as client:
+        client.complete(MSGS)
+        client.complete(MSGS, grammar=GrammarSpec(SMALL_LARK))
+    chat, = server.bodies("/v1/chat/completions")
+    responses, = server.bodies("/v1/responses")
+    assert chat["reasoning_effort"] == "low" and chat["seed"] == 7 and chat["verbosity"] == "low"
+    assert "reasoning" not in chat and chat["max_completion_tokens"] == 99
+    assert responses["reasoning"] == {"effort": "low"} and responses["text"] == {"verbosity": "low"}
+    assert not {"reasoning_effort", "seed", "verbosity", "max_tokens", "max_completion_tokens"} & set(responses)
+    assert responses["max_output_tokens"] == 99 and responses["service_tier"] == "flex"
+
+
+def test_responses_style_extra_becomes_chat_style_on_chat(server: FakeOpenAIServer) -> None:
+    with LLMClient(config(server, extra={"reasoning": {"effort": "high"}, "max_output_tokens": 5})) as client:
+        client.complete(MSGS)
+    [body] = server.bodies()
+    assert body["reasoning_effort"] == "high" and "reasoning" not in body and "max_output_tokens" not in body
+
+
+@pytest.mark.parametrize(("version", "field"), [("0.10.1", "guided_grammar"), ("0.9.2", "guided_grammar"),
+                                                ("0.10.2", "structured_outputs"), ("0.11.0", "structured_outputs"),
+                                                (None, "structured_outputs")])
+def test_old_vllm_gets_guided_grammar(server: FakeOpenAIServer, tmp_path: Path, version: str | None,
+                                      field: str) -> None:
+    server.version = version  # None: GET /version answers 404, the version stays unknown
+    with LLMClient(config(server, backend="vllm", model="q"), CompletionCache(tmp_path / "c.sqlite")) as client:
+        client.complete(MSGS, grammar=GrammarSpec(SMALL_LARK))
+        client.complete([{"role": "user", "content": "again"}], grammar=GrammarSpec(SMALL_LARK))
+        assert client.server_version == version
+    first, second = server.bodies("/v1/chat/completions")
+    other = ({"guided_grammar", "structured_outputs"} - {field}).pop()
+    assert all(other not in b for b in (first, second))
+    assert first[field] == (SMALL_LARK if field == "guided_grammar" else {"grammar": SMALL_LARK})
+    assert [p.path for p in server.probes] == ["/version"]  # asked once
+    # the cache key does not depend on the server's version: a newer server replays the same entry
+    server.version = "0.12.0"
+    with LLMClient(config(server, backend="vllm", model="q"), CompletionCache(tmp_path / "c.sqlite")) as client:
+        assert client.complete(MSGS, grammar=GrammarSpec(SMALL_LARK))[0].cached
+
+
+def test_vllm_without_a_grammar_is_not_asked_its_version(server: FakeOpenAIServer) -> None:
+    server.version = "0.10.1"
+    with LLMClient(config(server, backend="vllm", model="q")) as client:
+        client.complete(MSGS)
+    assert server.probes == []
+
+
+def test_a_reply_outside_the_grammar_means_the_endpoint_ignored_it(server: FakeOpenAIServer) -> None:
+    server.script(text("(f x (g y))"), text("Sure! The program is (f x)."), text("<think>hmm</think>(f x)"))
+    meter = UsageMeter()
+    grammar = GrammarSpec(SMALL_LARK)
+    with LLMClient(config(server, backend="vllm", model="q")) as client:
+        [ok] = client.complete(MSGS, grammar=grammar, meter=meter)
+        assert not ok.unconstrained and not client.grammar_ignored
+        [bad] = client.complete([{"role": "user", "content": "2"}], grammar=grammar, meter=meter)
+        [thought] = client.complete([{"role": "user", "content": "3"}], grammar=grammar, meter=meter)
+        assert bad.unconstrained and client.grammar_ignored and not thought.unconstrained
+    assert meter.stats().unconstrained_replies == 1
+    assert matches_grammar(GrammarSpec('root ::= "a"', syntax="gbnf"), "b") is None  # GBNF is not checked
+    assert GRAMMAR_IGNORED == "grammar ignored by endpoint: decoding was unconstrained"
+
+
+def test_llamacpp_requests_never_exceed_the_servers_slots(server: FakeOpenAIServer) -> None:
+    server.props = {"total_slots": 1, "default_generation_settings": {}}
+    server.queue_slots(1)
+    server.responder = lambda body: delay(0.3, "slow")
+    # 4 parallel requests would queue on a 1-slot server and the last would wait 0.9 s > timeout 0.8 s; capped
+    # at the server's slot, each request's timeout starts once it holds the slot, so all of them succeed
+    with LLMClient(config(server, backend="llamacpp", model="m", max_concurrency=4, timeout_s=0.8,
+                          max_retries=0)) as client:
+        out = client.complete(MSGS, n=4)
+        assert client.server_slots == 1
+        client.complete([{"role": "user", "content": "again"}])
+    assert len(out) == 4 and server.max_in_flight == 1
+    assert [p.path for p in server.probes] == ["/props"]  # asked once
+
+
+@pytest.mark.parametrize("props", [None, {"default_generation_settings": {}}, {"total_slots": "many"}])
+def test_llamacpp_without_slot_count_keeps_the_configured_limit(server: FakeOpenAIServer,
+                                                                props: dict[str, Any] | None) -> None:
+    server.props = props
+    server.responder = lambda body: delay(0.2, "slow")
+    with LLMClient(config(server, backend="llamacpp", model="m", max_concurrency=2)) as client:
+        assert len(client.complete(MSGS, n=3)) == 3
+        assert client.server_slots is None
+    assert server.max_in_flight == 2
+
+
+def test_server_root_and_version_parsing() -> None:
+    from hypsearch.llm.client import _server_root, _version_tuple
+
+    assert _server_root("http://127.0.0.1:8000/v1") == "http://127.0.0.1:8000"
+    assert _server_root("http://host/proxy/") == "http://host/proxy"
+    assert _version_tuple("0.10.1") == (0, 10, 1) and _version_tuple("v0.10.2rc1") == (0, 10, 2)
+    assert _version_tuple("0.9.2.dev17+gabc") == (0, 9, 2) and _version_tuple("unknown") is None
+    assert _version_tuple(None) is None

@@ -112,7 +112,7 @@ def test_generic_backend_sends_no_constraint(server: FakeOpenAIServer) -> None:
     with client_for(server, "generic", model="local") as client:
         client.complete(MSGS, grammar=GrammarSpec(DSL))
     [body] = server.bodies()
-    assert set(body) == {"model", "messages"}
+    assert set(body) == {"model", "messages", "max_tokens"}  # a reply limit is always sent
 
 
 # ------------------------------------------------------------------------------------------------ lark_to_gbnf

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hypsearch.llm.replies import extract_program, parse_hypotheses
+from hypsearch.llm.replies import extract_program, parse_hypotheses, strip_think
 
 
 @pytest.mark.parametrize(("reply", "expected"), [
@@ -81,3 +81,63 @@ def test_reply_parsers_never_raise_on_reply_like_noise(text: str) -> None:
 def test_extract_program_never_raises(text: str) -> None:
     out = extract_program(text)
     assert isinstance(out, str) and len(out) <= len(text)
+
+
+# ----------------------------------------------------------------------------------------- <think> blocks
+
+
+@pytest.mark.parametrize(("reply", "expected"), [
+    ("<think>Maybe reverse?</think>1. Uppercase it", "1. Uppercase it"),
+    ("<think>a</think>x<think>b</think>y", "x y"),
+    ("<THINK>\nlong\n</THINK>\nanswer", "\nanswer"),
+    ("answer first <think>then thoughts that never end", "answer first "),
+    ("reasoning opened by the chat template</think>the answer", "the answer"),
+    ("<think>a<think>b</think>c</think>d", "d"),
+    ("<thinking>hmm</thinking>ok", "ok"),
+    ("no tags at all", "no tags at all"),
+    ("a < b and <thinkpad> stay", "a < b and <thinkpad> stay"),
+])
+def test_strip_think(reply: str, expected: str) -> None:
+    assert strip_think(reply).strip() == expected.strip()
+
+
+def test_parsers_skip_think_blocks() -> None:
+    reply = "<think>\n1. Reverse the string.\n```\n(rev x)\n```\n</think>\n1. Uppercase every letter."
+    assert parse_hypotheses(reply, 5) == ["Uppercase every letter."]
+    assert extract_program("<think>```\n(rev x)\n```</think>\n```\n(upper x)\n```") == "(upper x)"
+    assert extract_program("```\n(upper x)\n```\n<think>Actually maybe (rev x)") == "(upper x)"
+    assert parse_hypotheses("<think>I will say: 1. Drop digits", 5) == []
+
+
+SECRET = "Qz"  # only ever written inside think blocks: any output holding a Q came from one
+_OUTSIDE = st.lists(st.one_of(_PIECES, st.text(alphabet=st.characters(blacklist_characters="Qq"), max_size=6),
+                              st.sampled_from(["<", ">", "/", "think", "</", "<think"])), max_size=12).map("".join)
+_INSIDE = st.lists(st.one_of(_PIECES, st.text(max_size=6), st.just(SECRET), st.just("<think>")),
+                   max_size=10).map(lambda parts: SECRET + "".join(parts).replace("</", "<") + SECRET)
+
+
+@st.composite
+def _replies_with_thoughts(draw: st.DrawFn) -> str:
+    """Reply-like text with closed, unterminated and template-opened think blocks holding the secret."""
+    parts = [draw(_OUTSIDE)]
+    for _ in range(draw(st.integers(min_value=1, max_value=3))):
+        kind = draw(st.sampled_from(["closed", "closed", "lone_close", "open"]))
+        tag = draw(st.sampled_from(["think", "THINK", "thinking"]))
+        inside = draw(_INSIDE)
+        if kind == "closed":
+            parts.append(f"<{tag}>{inside}</{tag}>")
+        elif kind == "lone_close":
+            parts = [inside.replace("<think>", ""), f"</{tag}>"]  # the template opened it: all before is thought
+        else:
+            parts.append(f"<{tag}>{inside}")
+            break  # runs to the end
+        parts.append(draw(_OUTSIDE))
+    return "".join(parts).replace("q", "")
+
+
+@settings(max_examples=300, deadline=None)
+@given(_replies_with_thoughts())
+def test_nothing_inside_a_think_block_is_ever_returned(reply: str) -> None:
+    assert all("Q" not in h for h in parse_hypotheses(reply, 10))
+    assert "Q" not in extract_program(reply)
+    assert "Q" not in strip_think(reply)

@@ -2,7 +2,9 @@
 
 Key: sha256 of a canonical JSON of the full request (endpoint, model, messages, grammar, parameters) plus the
 sample index, so sample k of a request is the same entry whether it came from one `n`-call or k separate calls.
-Value: JSON {"text", "prompt_tokens", "completion_tokens", "model"}.  The file uses WAL mode and a busy timeout.
+Value: JSON {"text", "prompt_tokens", "completion_tokens", "model"} plus "finish_reason" and "refusal" when the
+endpoint gave them (so a replay reports cut-off and refused replies as the original run did).  The file uses WAL
+mode and a busy timeout.
 """
 
 from __future__ import annotations

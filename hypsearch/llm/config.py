@@ -24,6 +24,7 @@ BACKENDS: tuple[str, ...] = get_args(BackendKind)
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"  # the openai client's own default
 DEFAULT_MODEL = "gpt-4o-mini"
+DEFAULT_MAX_TOKENS = 512  # sent when neither the config nor the call sets max_tokens: a reply is never unbounded
 PLACEHOLDER_API_KEY = "EMPTY"  # local servers (vLLM, llama.cpp) ignore the key but the client needs one
 
 # OpenAI reasoning models answer 400 to any `temperature` (o1, o3, o4-mini, gpt-5*, except the gpt-5 chat models).
@@ -41,7 +42,16 @@ class EndpointConfig:
 
     `supports_n` and `reject_temperature` default to None meaning "decide from backend/model"; after
     construction they are always plain bools.  Prices are USD per 1000 tokens (None: cost not estimated).
-    `extra` is merged into every request body (e.g. {"top_k": 20} for vLLM, {"reasoning_effort": "low"}).
+    `extra` is merged into the request body of the API that accepts each key (e.g. {"top_k": 20} for vLLM;
+    {"reasoning_effort": "low"} goes to Chat Completions as is and to the Responses API as `reasoning.effort`).
+    `max_tokens` None means DEFAULT_MAX_TOKENS: a limit is always sent.
+
+    Concurrency: at most `max_concurrency` requests are in flight per client.  On backend "llamacpp" the client
+    also asks the server once (GET <root>/props, `total_slots`) and never exceeds its slots: llama-server queues
+    further requests, and they would spend their timeout waiting there.  `timeout_s` bounds one HTTP attempt and
+    starts only once the client holds a slot (time waiting for a slot is not counted).  On backend "vllm" the
+    server version is asked once (GET <root>/version) before the first grammar-constrained request: vLLM before
+    0.10.2 ignores `structured_outputs` and gets `guided_grammar` instead.
     """
 
     base_url: str = DEFAULT_BASE_URL

@@ -1,7 +1,8 @@
 """Turn free-form model replies into hypotheses (natural-language rules) and DSL programs; never raises.
 
 Models answer in many shapes: JSON, numbered or bulleted lists, "Hypothesis 1: ..." blocks, fenced code, prose.
-These functions accept all of them and return [] / "" for empty or garbage replies.
+These functions accept all of them and return [] / "" for empty or garbage replies.  Reasoning in <think> blocks
+is removed first (`strip_think`): nothing inside one is ever taken for a hypothesis or a program.
 """
 
 from __future__ import annotations
@@ -20,6 +21,25 @@ _LIST_KEYS = ("hypotheses", "hypothesis", "rules", "ideas", "candidates", "answe
 _ITEM_KEYS = ("hypothesis", "text", "rule", "description", "content", "statement", "idea", "value")
 _LABEL = re.compile(r"^\s*(?:final\s+)?(?:program|answer|solution|dsl|code)\s*:\s*(.*)$", re.IGNORECASE)
 _PROSE = re.compile(r"^[A-Z][a-z']*(?:[ ,;][A-Za-z'(),\-]+){2,}.*[.:!?]$")
+_THINK_BLOCK = re.compile(r"<(think|thinking)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_THINK_OPEN = re.compile(r"<(?:think|thinking)\b[^>]*>", re.IGNORECASE)
+_THINK_CLOSE = re.compile(r"</(?:think|thinking)\s*>", re.IGNORECASE)
+
+
+def strip_think(text: str) -> str:
+    """`text` without reasoning: <think>…</think> blocks, an unterminated <think> to the end, and everything
+    before a lone </think> (chat templates that open the block in the prompt).  Never raises.
+    """
+    if not isinstance(text, str) or "<" not in text:
+        return text if isinstance(text, str) else ""
+    out = _THINK_BLOCK.sub(" ", text)
+    closes = list(_THINK_CLOSE.finditer(out))
+    if closes:
+        out = out[closes[-1].end():]
+    opened = _THINK_OPEN.search(out)
+    if opened:
+        out = out[:opened.start()]
+    return out
 
 
 def _clean(item: str) -> str:
@@ -151,12 +171,13 @@ def _from_list(text: str) -> list[str] | None:
 def parse_hypotheses(text: str, n_max: int) -> list[str]:
     """Distinct natural-language hypotheses found in a reply (JSON, list, "Hypothesis k:" blocks or prose).
 
-    At most `n_max` are returned, in reply order; empty or garbage replies give [].  Never raises.
+    At most `n_max` are returned, in reply order; empty or garbage replies give [].  <think> blocks are ignored.
+    Never raises.
     """
     try:
         if not isinstance(text, str) or not isinstance(n_max, int) or n_max <= 0:
             return []
-        text = text.strip()
+        text = strip_think(text).strip()
         if not text:
             return []
         try:
@@ -180,11 +201,13 @@ def parse_hypotheses(text: str, n_max: int) -> list[str]:
 
 def extract_program(text: str) -> str:
     """The DSL program in a reply: the last non-empty ```fenced``` block, else a "Program:" line, else the text
-    after any leading prose sentences (the last non-empty line when prose surrounds it).  Never raises.
+    after any leading prose sentences (the last non-empty line when prose surrounds it).  <think> blocks are
+    ignored.  Never raises.
     """
     try:
         if not isinstance(text, str):
             return ""
+        text = strip_think(text)
         blocks = [body.strip() for _, body in _FENCE.findall(text) if body.strip()]
         if blocks:
             return blocks[-1]

@@ -54,6 +54,9 @@ class _TaskState:
     tried: set[str] = field(default_factory=set)
     """Hypotheses already translated (normalised), so a repeated rule is not translated again."""
     repeated: int = 0
+    fault: str = ""
+    """The last stated reason an endpoint call gave nothing usable (failed, refused, cut off, …)."""
+    grammar_note_logged: bool = False
 
 
 def merge_hypotheses(replies: list[str], limit: int) -> list[str]:
@@ -125,21 +128,43 @@ class LLMProposer:
         return st
 
     def _log(self, st: _TaskState, event: str, **fields: Any) -> None:
+        """Write one transcript event (no-op without a transcript directory)."""
         if st.transcript is not None:
             st.transcript.write(event, **fields)
 
     def _publish(self, st: _TaskState) -> None:
-        """Copy usage, cost and translation counts into the task's stats (they reach Result.stats)."""
+        """Copy usage, cost and translation counts into the task's stats (they reach Result.stats).
+
+        `grammar_constrained` is True only while every constrained reply matched its grammar; once one did not,
+        the endpoint ignored the grammar and `grammar_note` (and the transcript) say so.
+        """
+        from hypsearch.llm.client import GRAMMAR_IGNORED
+
+        usage = st.meter.stats()
+        ignored = usage.unconstrained_replies > 0  # translations or hypotheses asked under a grammar
         st.stats["llm"] = {
-            **asdict(st.meter.stats()),
+            **asdict(usage),
             "hypothesis_requests": st.requests,
             "failed_requests": st.failed_requests,
             "unusable_replies": st.unusable_replies,
             "hypotheses": st.hypotheses,
             "repeated_hypotheses": st.repeated,
             "translations": st.translator.counts.as_dict(),
-            "grammar_constrained": st.translator.grammar is not None,
+            "grammar_constrained": st.translator.grammar is not None and not ignored,
         }
+        if ignored:
+            st.stats["llm"]["grammar_note"] = GRAMMAR_IGNORED
+            if not st.grammar_note_logged:
+                st.grammar_note_logged = True
+                self._log(st, "grammar_ignored", note=GRAMMAR_IGNORED, replies=usage.unconstrained_replies)
+        if st.fault:
+            st.stats["llm"]["last_fault"] = st.fault
+
+    def _seconds_left(self, st: _TaskState, ctx: ProposerContext) -> float:
+        """Seconds this task still has for LLM calls (the smaller of its deadline and its time budget)."""
+        left = ctx.deadline - time.monotonic()
+        budget_left = st.budget.remaining_seconds()
+        return left if budget_left is None else min(left, budget_left)
 
     def _quiet_stop(self, st: _TaskState, ctx: ProposerContext) -> bool:
         """True when a BudgetExhausted only means the task's own time limit is up (the engine says so)."""
@@ -176,22 +201,40 @@ class LLMProposer:
             self._publish(st)
 
     def _round(self, st: _TaskState, ctx: ProposerContext) -> Iterator[Proposal]:
-        from hypsearch.llm.client import LLMCallFailed
+        from hypsearch.llm.client import LLMCallFailed, UnusableReply
 
         s, domain, task = self.settings, ctx.domain, ctx.task
         failures = [c for c in ctx.feedback if c.provenance.proposer.startswith(self.name)]
         feedback = round_feedback(domain, task, failures, max_items=s.hypotheses) if ctx.round > 0 else ""
         messages = hypotheses_messages(domain, task, feedback)
         st.requests += 1
+        # the endpoint's faults end the task with their reason (not "no proposal" or "time limit") when nothing
+        # usable ever came back and no further round can try again
+        last_chance = ctx.round >= self.rounds - 1 or self._seconds_left(st, ctx) < 1.0
         try:
             replies = self.client.complete(messages, n=s.hypotheses, meter=st.meter, budget=st.budget)
+        except UnusableReply as exc:  # answered, but refused / filtered / cut off before any text / no choices
+            st.unusable_replies += 1
+            st.fault = str(exc)
+            self._log(st, "unusable_replies", round=ctx.round, error=str(exc))
+            if st.hypotheses == 0 and (last_chance or self._seconds_left(st, ctx) < 1.0):
+                raise
+            return
         except LLMCallFailed as exc:
             st.failed_requests += 1
+            st.fault = str(exc)
             self._log(st, "request_failed", round=ctx.round, error=str(exc))
-            if ctx.round >= self.rounds - 1 and st.successful_requests == 0:
-                raise  # the endpoint never answered: say so instead of "no proposal"
+            if st.hypotheses == 0 and (last_chance or self._seconds_left(st, ctx) < 1.0):
+                raise  # the endpoint never answered usably: say so instead of "no proposal"
             return
+        except BudgetExhausted as exc:
+            cause = st.fault or getattr(exc, "last_error", "")
+            if st.hypotheses == 0 and cause:  # the budget ran out on an endpoint that never answered usably
+                self._log(st, "request_failed", round=ctx.round, error=f"{cause}; {exc}")
+                raise LLMCallFailed(f"{cause}; {exc}", attempts=0) from None
+            raise
         st.successful_requests += 1
+        cut = sum(1 for r in replies if r.truncated)
         hypotheses = []
         for h in merge_hypotheses([r.text for r in replies], s.hypotheses):
             key = " ".join(h.casefold().split()).rstrip(".")
@@ -203,11 +246,17 @@ class LLMProposer:
         if not hypotheses:
             st.unusable_replies += 1
             self._log(st, "no_hypotheses", round=ctx.round, replies=len(replies), feedback=feedback,
-                      texts=[r.text for r in replies])
+                      texts=[r.text for r in replies], truncated=cut)
+            if replies and cut == len(replies):
+                limit = self.client.max_tokens_for()
+                st.fault = f"every reply was cut off at max_tokens={limit} and held no hypothesis"
+                if st.hypotheses == 0 and last_chance:
+                    raise LLMCallFailed(f"LLM call to {self.client.config.base_url} (model "
+                                        f"{self.client.config.model}) gave no usable reply: {st.fault}", attempts=1)
             return
         st.hypotheses += len(hypotheses)
         self._log(st, "hypotheses", round=ctx.round, replies=len(replies), feedback=feedback,
-                  hypotheses=hypotheses)
+                  hypotheses=hypotheses, truncated=cut)
         for hypothesis in hypotheses:
             if time.monotonic() > ctx.deadline:
                 return
