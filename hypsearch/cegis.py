@@ -136,6 +136,7 @@ def solve_with_spec(task: Task, settings: Settings, *, proposer: Any = None, dom
             if ob is not None and ob.inputs:
                 obs.add(ob)
         feedback: list[Candidate] = []
+        idle = 0  # consecutive rounds that taught nothing new
         for round_no in range(MAX_ROUNDS):
             if time.monotonic() > deadline:
                 break
@@ -172,6 +173,7 @@ def solve_with_spec(task: Task, settings: Settings, *, proposer: Any = None, dom
                 if ob is None:
                     return done(Status.UNSOLVED, "z3 could not tell what the spec requires at a counterexample")
                 obs.add(ob)
+                idle = 0
                 # a few more points where this candidate fails: fewer, better-informed rounds
                 extra = spec.more_counterexamples(domain, cand.program, [verdict.counterexample.values],
                                                   EXTRA_COUNTEREXAMPLES, min(z3_ms(), 1000))
@@ -185,6 +187,9 @@ def solve_with_spec(task: Task, settings: Settings, *, proposer: Any = None, dom
             if not learnt:
                 if time.monotonic() > deadline:
                     break
+                idle += 1
+                if idle < getattr(proposer, "rounds", 1):
+                    continue  # a refining proposer (the LLM) tries again with this round's failures as feedback
                 reason = "search space exhausted" if stats.get("exhausted") else "no further proposal"
                 if unknown:
                     reason += f"; z3 unknown on a candidate: {unknown}"

@@ -98,15 +98,20 @@ def describe_task(domain: Domain, task: Task) -> str:
             f"{render_examples(domain, task)}")
 
 
-def hypotheses_messages(domain: Domain, task: Task, feedback: str = "") -> list[Message]:
-    """Ask for a rule in words; with `feedback` (earlier rules and how they failed) ask for a better one."""
-    ask = ("State the rule that maps each input to its output in one or two precise English sentences. "
-           'Answer with a JSON list of strings, e.g. ["The output is ..."].')
+def hypotheses_messages(domain: Domain, task: Task, feedback: str = "", count: int = 1) -> list[Message]:
+    """Ask for `count` rules in words; with `feedback` (earlier rules and how they failed) ask for better ones."""
+    if count > 1:
+        ask = (f"State {count} different candidate rules, each of which would map every input to its output, "
+               "each in one or two precise English sentences that name positions, separators and cases. "
+               'Answer with a JSON list of strings, e.g. ["The output is ...", "The output is ..."].')
+    else:
+        ask = ("State the rule that maps each input to its output in one or two precise English sentences. "
+               'Answer with a JSON list of strings, e.g. ["The output is ..."].')
     parts = [describe_task(domain, task)]
     if feedback:
         parts.append("Earlier hypotheses were tested and failed:\n\n" + feedback)
-        parts.append("Propose a new, different rule that also explains the examples the earlier ones got wrong. "
-                     + ask)
+        parts.append(f"Propose {'new, different rules that' if count > 1 else 'a new, different rule that'} also "
+                     "explain the examples the earlier ones got wrong. " + ask)
     else:
         parts.append(ask)
     return [{"role": "system", "content": HYPOTHESES_SYSTEM}, {"role": "user", "content": "\n\n".join(parts)}]

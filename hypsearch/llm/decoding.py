@@ -159,4 +159,19 @@ def decoding_grammar(domain: Domain, signature: Signature, *, fence: bool = True
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["decoding_grammar"]
+HYPOTHESIS_CHARS = r'/"[^"\\\n]{8,100}([^"\\\n]{1,100})?([^"\\\n]{1,100})?"/'
+"""One rule in words: a JSON string of 8 to 300 characters with no quote, backslash or line break inside."""
+
+
+def hypotheses_grammar(count: int) -> str:
+    """Lark text of a JSON list of 1 to `count` rules in words (the hypotheses prompt's answer shape).
+
+    Bounded in length and count, so a small model cannot run on repeating itself to the token limit.
+    """
+    if count < 1:
+        raise ConfigError(f"a hypotheses grammar needs a count of at least 1, got {count}")
+    more = f' ("," " " HYPOTHESIS)~0..{count - 1}' if count > 1 else ""
+    return f'start: "[" HYPOTHESIS{more} "]"\nHYPOTHESIS: {HYPOTHESIS_CHARS}\n'
+
+
+__all__ = ["decoding_grammar", "hypotheses_grammar"]

@@ -118,8 +118,13 @@ def _repeat(atom: str, low: int, high: int | None, what: str) -> str:
     parts = [atom] * low
     if high is None:
         parts.append(f"{atom}*")
-    else:
-        parts.extend([f"{atom}?"] * (high - low))
+    elif high > low:
+        # nested, `( a ( a a? )? )?`, not `a? a? a?`: a run of optionals is ambiguous, and llama.cpp keeps one
+        # parse stack per way of matching, so decoding slowed to a crawl on long bounded strings
+        tail = f"{atom}?"
+        for _ in range(high - low - 1):
+            tail = f"( {atom} {tail} )?"
+        parts.append(tail)
     return " ".join(parts) if parts else '""'
 
 

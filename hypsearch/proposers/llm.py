@@ -28,7 +28,7 @@ from hypsearch.settings import Settings
 from hypsearch.translator import TranslationCounts, Translator, grammar_for
 
 if TYPE_CHECKING:
-    from hypsearch.llm.client import Budget, LLMClient, UsageMeter
+    from hypsearch.llm.client import Budget, GrammarSpec, LLMClient, UsageMeter
     from hypsearch.transcript import TranscriptWriter
 
 
@@ -112,7 +112,8 @@ class LLMProposer:
         budget = Budget(max_calls=s.llm_max_calls, max_tokens=s.llm_max_tokens, max_seconds=min(limit, left),
                         max_cost_usd=s.llm_max_cost)
         translator = Translator(self.client, ctx.domain, ctx.task, repairs=s.repairs,
-                                grammar=grammar_for(self.client.config, ctx.domain, s.llm_grammar),
+                                grammar=grammar_for(self.client.config, ctx.domain, ctx.task, s.llm_grammar,
+                                                    holes=s.proposer == "hybrid"),
                                 meter=meter, budget=budget, counts=TranslationCounts())
         st = _TaskState(ctx.stats, meter, budget, translator, deadline_bound=left <= limit)
         if s.transcript_dir:
@@ -200,19 +201,38 @@ class LLMProposer:
         finally:
             self._publish(st)
 
+    def _hypotheses_request(self) -> tuple[int, int, "GrammarSpec | None"]:
+        """How to ask for N hypotheses: (samples, rules per reply, grammar of the reply).
+
+        Endpoints that sample `n` replies in one call get N samples of one rule each; the others (llama.cpp)
+        one call asking for N different rules, since N calls would be served one after another.  vLLM and
+        llama.cpp decode the reply under a bounded JSON-list grammar, unless grammars are switched off.
+        """
+        from hypsearch.llm.client import GrammarSpec
+        from hypsearch.llm.decoding import hypotheses_grammar
+
+        s, cfg = self.settings, self.client.config
+        samples, per_reply = (s.hypotheses, 1) if cfg.supports_n else (1, s.hypotheses)
+        grammar = None
+        if s.llm_grammar != "off" and cfg.backend in ("vllm", "llamacpp"):
+            grammar = GrammarSpec(hypotheses_grammar(per_reply), tool_name="emit_hypotheses",
+                                  description="A JSON list of rules in words.")
+        return samples, per_reply, grammar
+
     def _round(self, st: _TaskState, ctx: ProposerContext) -> Iterator[Proposal]:
         from hypsearch.llm.client import LLMCallFailed, UnusableReply
 
         s, domain, task = self.settings, ctx.domain, ctx.task
         failures = [c for c in ctx.feedback if c.provenance.proposer.startswith(self.name)]
         feedback = round_feedback(domain, task, failures, max_items=s.hypotheses) if ctx.round > 0 else ""
-        messages = hypotheses_messages(domain, task, feedback)
+        samples, per_reply, grammar = self._hypotheses_request()
+        messages = hypotheses_messages(domain, task, feedback, count=per_reply)
         st.requests += 1
         # the endpoint's faults end the task with their reason (not "no proposal" or "time limit") when nothing
         # usable ever came back and no further round can try again
         last_chance = ctx.round >= self.rounds - 1 or self._seconds_left(st, ctx) < 1.0
         try:
-            replies = self.client.complete(messages, n=s.hypotheses, meter=st.meter, budget=st.budget)
+            replies = self.client.complete(messages, n=samples, grammar=grammar, meter=st.meter, budget=st.budget)
         except UnusableReply as exc:  # answered, but refused / filtered / cut off before any text / no choices
             st.unusable_replies += 1
             st.fault = str(exc)
