@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from hypsearch.llm.config import EndpointConfig
 
 
+TRANSLATION_MAX_TOKENS = 256
+"""A program is short: a translation reply longer than this is a model that lost its way."""
+
+
 @dataclass(frozen=True)
 class Attempt:
     """One model reply during a translation: the program text found in it and what was wrong (or '')."""
@@ -133,6 +137,13 @@ class Translator:
     budget: "Budget | None" = None
     counts: TranslationCounts = field(default_factory=TranslationCounts)
 
+    def _max_tokens(self) -> int | None:
+        """The reply cap of a translation: short, unless the config says shorter or the model reasons first."""
+        cfg = self.client.config
+        if cfg.reject_temperature:  # reasoning models spend tokens before the program: the config's cap
+            return None
+        return min(TRANSLATION_MAX_TOKENS, cfg.max_tokens or TRANSLATION_MAX_TOKENS)
+
     def translate(self, hypothesis: str) -> Translation:
         """Ask for the program of `hypothesis`; repair parse/type errors up to `repairs` times.
 
@@ -149,7 +160,7 @@ class Translator:
             used = k
             try:
                 replies = self.client.complete(messages, n=1, grammar=self.grammar, meter=self.meter,
-                                               budget=self.budget)
+                                               budget=self.budget, max_tokens=self._max_tokens())
             except LLMCallFailed as exc:
                 result = Translation(hypothesis, None, attempts[-1].program if attempts else "", tuple(attempts),
                                      "call_failed", str(exc))

@@ -216,3 +216,56 @@ def test_a_repeated_hypothesis_is_not_translated_again(server: FakeOpenAIServer,
     llm = result.stats["llm"]
     assert llm["hypothesis_requests"] == 3 and llm["translations"]["translations"] == 1
     assert llm["repeated_hypotheses"] == 2
+
+
+def test_llamacpp_gets_one_call_for_n_rules_under_a_bounded_list_grammar(server: FakeOpenAIServer,
+                                                                           tmp_path: Path) -> None:
+    server.responder = greet_model(first=lambda: text(json.dumps([WRONG_RULE, RIGHT_RULE])))
+    result = run(server, tmp_path, rounds=1, hypotheses=2, llm_config=_config_with(tmp_path, backend="llamacpp"))
+    assert result.status is Status.SOLVED
+    [ask] = hypothesis_requests(server)
+    assert "n" not in ask and "2 different candidate rules" in messages_of(ask)[-1]["content"]
+    assert "HYPOTHESIS" in ask["grammar"] and "root ::=" in ask["grammar"]  # a JSON list, bounded
+    translations = [b for b in server.bodies("/chat/completions") if is_translation(b)]
+    assert translations and all('"x"' in b["grammar"] and "SYMBOL" not in b["grammar"] for b in translations)
+
+
+def _config_with(tmp_path: Path, **fields: str) -> str:
+    import os
+
+    base = Path(os.environ["HYPSEARCH_TEST_LLM_CONFIG"]).read_text()
+    path = tmp_path / "llm-variant.toml"
+    path.write_text(base + "".join(f'{k} = "{v}"\n' for k, v in fields.items()))
+    return str(path)
+
+
+MAX2 = """(set-logic LIA)
+(synth-fun max2 ((x Int) (y Int)) Int)
+(declare-var x Int)
+(declare-var y Int)
+(constraint (>= (max2 x y) x))
+(constraint (>= (max2 x y) y))
+(constraint (or (= x (max2 x y)) (= y (max2 x y))))
+(check-synth)
+"""
+
+
+def test_spec_tasks_get_refinement_rounds_with_counterexamples(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    """CEGIS with the LLM: a wrong rule is refuted by z3, the counterexample reaches the next request."""
+    from hypsearch.formats import detect_format
+
+    path = tmp_path / "max2.sl"
+    path.write_text(MAX2)
+    [task] = detect_format(path).load(path)
+
+    def respond(body: dict[str, Any]) -> Reply:
+        if is_translation(body):
+            return text("(ite (>= x y) x y)" if "larger" in rule_of(body) else "x")
+        if "failed" in messages_of(body)[-1]["content"]:
+            return text(json.dumps(["The output is the larger of x and y."]))
+        return text(json.dumps(["The output is x."]))
+    server.responder = respond
+    result = run(server, tmp_path, task=task, rounds=3, hypotheses=1)
+    assert result.status is Status.SOLVED and result.program_text == "(ite (>= x y) x y)"
+    asks = hypothesis_requests(server)
+    assert len(asks) >= 2 and "The output is x." in messages_of(asks[1])[-1]["content"]
