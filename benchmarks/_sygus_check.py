@@ -15,7 +15,7 @@ from typing import Literal, Union
 
 import z3
 
-from hypsearch.errors import InputSyntaxError, SourceLocation
+from hypsearch.core.errors import InputSyntaxError, SourceLocation
 
 # ---------------------------------------------------------------------------------------------
 # s-expressions

@@ -24,7 +24,7 @@ SUBSET_IDS = REPO.parent / "shared" / "benchmarks" / "arc-subsets" / "hypothesis
 
 
 def _child(task: Any, limit: float, conn: Any) -> None:
-    from hypsearch.arc import solve
+    from hypsearch.solvers.arc import solve
 
     try:
         r = solve(task, time_limit=limit)
@@ -38,7 +38,7 @@ def _child(task: Any, limit: float, conn: Any) -> None:
 
 def load_tasks(name: str) -> list[Any]:
     """Tasks of a named set: arc:training, arc:evaluation, subset100 (Hypothesis Search ids), or a path."""
-    from hypsearch.domains.grid.arc_format import load_any, load_dataset
+    from hypsearch.solvers.arc.format import load_any, load_dataset
 
     if name == "subset100":
         ids = [line.strip() for line in SUBSET_IDS.read_text().splitlines() if line.strip()]

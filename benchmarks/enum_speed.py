@@ -12,8 +12,8 @@ import argparse
 import time
 from pathlib import Path
 
-from hypsearch.enumeration import Enumerator
-from hypsearch.registry import get_domain
+from hypsearch.search.enumeration import Enumerator
+from hypsearch.core.registry import get_domain
 from hypsearch.solvers.sygus.frontend import load
 
 REPO = Path(__file__).resolve().parents[1]

@@ -10,7 +10,7 @@ per task to `--out` (a folder outside the repository).
     python benchmarks/induction_bench.py --dataset list-functions --first 40 --every 5 ...   # a subset
 
 A dataset is a name → (file or folder under the shared benchmarks root, TaskFormat name);
-the format's `load` turns it into Tasks (see `hypsearch.formats`).  Add one with
+the format's `load` turns it into Tasks (see `hypsearch.core.formats`).  Add one with
 `register_dataset` or a line in `DATASETS`.
 """
 
@@ -61,7 +61,7 @@ register_dataset("miniarc", "miniarc/qiu2024/miniarc.jsonl", "miniarc")
 
 def load_dataset(name: str, root: Path = SHARED) -> list[Any]:
     """The tasks of a registered dataset, read by its TaskFormat."""
-    from hypsearch.formats import available_formats
+    from hypsearch.core.formats import available_formats
 
     ds = DATASETS[name]
     fmt = available_formats()[ds.format]

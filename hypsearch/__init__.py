@@ -4,10 +4,10 @@ Propose hypotheses (by enumeration or with an LLM), compile them into a domain's
 check them with an interpreter and z3, refine with feedback.  The public API is small:
 """
 
-from hypsearch.candidate import Candidate, CandidateStatus, Provenance
-from hypsearch.domain import Domain, Limits, Primitive, ValueType, WorkedExample
+from hypsearch.core.candidate import Candidate, CandidateStatus, Provenance
+from hypsearch.core.domain import Domain, Limits, Primitive, ValueType, WorkedExample
 from hypsearch.engine import solve
-from hypsearch.errors import (
+from hypsearch.core.errors import (
     ConfigError,
     EvaluationError,
     HypsearchError,
@@ -17,11 +17,11 @@ from hypsearch.errors import (
     ProgramError,
     UnsupportedError,
 )
-from hypsearch.program import App, Const, Hole, Term, Var
-from hypsearch.registry import available_domains, get_domain, register_domain, register_domain_file
-from hypsearch.result import Result, Status
-from hypsearch.settings import Settings
-from hypsearch.task import Example, Signature, Task
+from hypsearch.core.program import App, Const, Hole, Term, Var
+from hypsearch.core.registry import available_domains, get_domain, register_domain, register_domain_file
+from hypsearch.core.result import Result, Status
+from hypsearch.core.settings import Settings
+from hypsearch.core.task import Example, Signature, Task
 
 __all__ = [
     "solve", "Settings", "Task", "Example", "Signature", "Result", "Status",

@@ -12,15 +12,15 @@ from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 
 from hypsearch import InputSyntaxError, ProgramError, Settings, get_domain, solve
-from hypsearch.domains.acre.format import FORMAT, load
+from hypsearch.solvers.acre import FORMAT, load
 from hypsearch.domains.acre.version_space import (
     evidence, label_by_enumeration, label_by_z3, rule_program,
 )
-from hypsearch.errors import InvalidTaskError
-from hypsearch.formats import detect_format
-from hypsearch.generators import terms, values
-from hypsearch.smt import to_z3
-from hypsearch.sexpr_syntax import parser_for
+from hypsearch.core.errors import InvalidTaskError
+from hypsearch.core.formats import detect_format
+from hypsearch.search.generators import terms, values
+from hypsearch.check.smt import to_z3
+from hypsearch.core.syntax import parser_for
 
 D = get_domain("acre")
 VARS = {"x": "Objects", "o": "Object"}
@@ -127,7 +127,7 @@ def test_blickets_are_sole_candidates_of_a_lit_panel() -> None:
 
 
 def test_inconsistent_panels_give_no_candidate() -> None:
-    from hypsearch.task import Example, Signature, Task
+    from hypsearch.core.task import Example, Signature, Task
 
     task = Task("t", "acre", Signature((("x", "Objects"),), "Label"),
                 (Example((frozenset("a"),), "off"), Example((frozenset("a"),), "on")))

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from hypsearch.domains.grid.arc_format import (
+from hypsearch.solvers.arc.format import (
     load_dataset, load_folder, load_task, score_submission, score_task, task_from_dict, write_submission,
 )
-from hypsearch.domains.grid.render import render_terminal, write_png
+from hypsearch.solvers.arc.render import render_terminal, write_png
 from hypsearch.domains.grid.values import Grid
-from hypsearch.errors import InputSyntaxError, InvalidTaskError
+from hypsearch.core.errors import InputSyntaxError, InvalidTaskError
 
 DATA = Path(__file__).resolve().parent / "data" / "arc"
 OK = {"train": [{"input": [[1]], "output": [[2]]}], "test": [{"input": [[3]], "output": [[4]]}]}

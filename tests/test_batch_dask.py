@@ -11,7 +11,7 @@ import pytest
 import hypsearch.batch.discovery as discovery
 from hypsearch.batch import run_all
 from hypsearch.batch.executors import parse_dask_url, shutdown_isolated_workers
-from hypsearch.errors import ConfigError
+from hypsearch.core.errors import ConfigError
 from test_batch_helpers import DATA, scripted_solve
 
 distributed = pytest.importorskip("distributed")

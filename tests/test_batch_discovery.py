@@ -14,7 +14,7 @@ import hypsearch.batch.formats as formats
 from hypsearch.batch import TaskRef, discover, read_raw, register_dataset, register_format, register_loader
 from hypsearch.batch.discovery import unique_ids
 from hypsearch.batch.solve import pick_task, result_to_record
-from hypsearch.errors import ConfigError, InputSyntaxError, UnsupportedError
+from hypsearch.core.errors import ConfigError, InputSyntaxError, UnsupportedError
 from test_batch_helpers import DATA, write_json
 
 MIXED = DATA / "mixed"
@@ -128,9 +128,9 @@ def test_pick_task_by_id_or_jsonl_position() -> None:
 
 
 def test_result_to_record_reads_the_engine_result() -> None:
-    from hypsearch.candidate import Candidate, CandidateStatus, Provenance
-    from hypsearch.program import Var
-    from hypsearch.result import PhaseStats, Result, Status
+    from hypsearch.core.candidate import Candidate, CandidateStatus, Provenance
+    from hypsearch.core.program import Var
+    from hypsearch.core.result import PhaseStats, Result, Status
 
     cand = Candidate(CandidateStatus.ACCEPTED, Provenance("llm", 1, "echo the input"), Var("x", "String"), "x")
     result = Result("t", "strings", Status.SOLVED, "solved", program=Var("x", "String"), program_text="x",

@@ -14,7 +14,7 @@ import pytest
 from hypsearch.batch import report, summarize
 from hypsearch.batch.cactus import cactus_svg
 from hypsearch.batch.progress import Progress, format_duration
-from hypsearch.errors import ConfigError
+from hypsearch.core.errors import ConfigError
 from test_batch_helpers import DATA
 
 RUNS = DATA / "runs"

@@ -11,7 +11,7 @@ import pytest
 
 import hypsearch.batch.discovery as discovery
 from hypsearch.batch import read_results, run, run_all
-from hypsearch.errors import ConfigError
+from hypsearch.core.errors import ConfigError
 from test_batch_helpers import DATA, pid_solve, scripted_solve, sleepy_solve
 
 EXPECTED = {

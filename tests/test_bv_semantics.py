@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hypsearch import get_domain
-from hypsearch.errors import ProgramError
-from hypsearch.generators import terms, values, z3_value
+from hypsearch.core.errors import ProgramError
+from hypsearch.search.generators import terms, values, z3_value
 
 D = get_domain("bv")
 BV = "(_ BitVec 64)"

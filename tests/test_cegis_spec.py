@@ -8,12 +8,12 @@ import pytest
 
 from hypsearch import get_domain
 from hypsearch.engine import solve
-from hypsearch.errors import UnsupportedError
-from hypsearch.result import Status
-from hypsearch.settings import Settings
+from hypsearch.core.errors import UnsupportedError
+from hypsearch.core.result import Status
+from hypsearch.core.settings import Settings
 from hypsearch.solvers.sygus.frontend import load
-from hypsearch.spec import FAILS, HOLDS, InvariantSpec
-from hypsearch.task import Signature
+from hypsearch.check.spec import FAILS, HOLDS, InvariantSpec
+from hypsearch.core.task import Signature
 
 LIA = get_domain("lia")
 MAX2 = ("(set-logic LIA)\n(synth-fun m ((x Int) (y Int)) Int)\n(declare-var a Int)\n(declare-var b Int)\n"
@@ -53,8 +53,8 @@ class ScriptedProposer:
         self.examples: list[int] = []
 
     def propose(self, ctx):
-        from hypsearch.candidate import Provenance
-        from hypsearch.checker import Proposal
+        from hypsearch.core.candidate import Provenance
+        from hypsearch.check.checker import Proposal
 
         self.feedback.append([c.detail for c in ctx.feedback])
         self.examples.append(len(ctx.task.examples))
@@ -195,7 +195,7 @@ def _shared_post_spec() -> InvariantSpec:
 
 
 def _solve_shared(out: "multiprocessing.Queue[str]") -> None:
-    from hypsearch.task import Task
+    from hypsearch.core.task import Task
 
     spec = _shared_post_spec()
     result = solve(Task("shared", "lia", spec.signature, (), spec=spec), Settings(time_limit=3))

@@ -8,10 +8,10 @@ import pytest
 
 from hypsearch import get_domain
 from hypsearch.engine import solve
-from hypsearch.result import Status
-from hypsearch.settings import Settings
+from hypsearch.core.result import Status
+from hypsearch.core.settings import Settings
 from hypsearch.solvers.sygus.frontend import load
-from hypsearch.spec import HOLDS
+from hypsearch.check.spec import HOLDS
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks" / "sygus"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 
 from hypsearch import Example, Settings, Signature, Status, Task, get_domain, solve
-from hypsearch.enumeration import Enumerator
-from hypsearch.program import App, Const, Var
-from hypsearch.search_grammar import Production, SearchGrammar
+from hypsearch.search.enumeration import Enumerator
+from hypsearch.core.program import App, Const, Var
+from hypsearch.core.grammar import Production, SearchGrammar
 
 D = get_domain("strings")
 

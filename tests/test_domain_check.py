@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-import hypsearch.domain_check  # noqa: F401  (registers the `domain` CLI command)
+import hypsearch.cli.domain_check  # noqa: F401  (registers the `domain` CLI command)
 from hypsearch import Primitive, get_domain, register_domain_file
 from hypsearch.cli import main
-from hypsearch.domain_check import CheckFailure, CheckSettings, check_domain
+from hypsearch.cli.domain_check import CheckFailure, CheckSettings, check_domain
 
 TUTORIAL = Path(__file__).resolve().parents[1] / "docs" / "tutorial_domain" / "arith.py"
 FAST = CheckSettings(examples=30, enumeration_seconds=0.5)

@@ -9,9 +9,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hypsearch.arc import solve
+from hypsearch.solvers.arc import solve
 from hypsearch.domains.grid import DOMAIN, primitives as P
-from hypsearch.domains.grid.arc_format import load_task
+from hypsearch.solvers.arc.format import load_task
 from hypsearch.domains.grid.search import fit_remap, run
 from hypsearch.domains.grid.values import Grid
 
@@ -124,7 +124,7 @@ def test_search_templates_round_trip_through_the_surface_syntax() -> None:
 
 
 def test_domain_is_registered_and_its_grammar_loads() -> None:
-    from hypsearch.registry import get_domain
+    from hypsearch.core.registry import get_domain
 
     assert get_domain("grid") is DOMAIN
     assert "app:" in DOMAIN.grammar_text()

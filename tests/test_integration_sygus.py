@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hypsearch import Settings, Status, get_domain, solve
-from hypsearch.smt import verify_examples
+from hypsearch.check.smt import verify_examples
 from hypsearch.solvers.sygus.frontend import load, render
 
 QUICK = [

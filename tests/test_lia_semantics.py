@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hypsearch import get_domain
-from hypsearch.generators import terms, values, z3_value
+from hypsearch.search.generators import terms, values, z3_value
 
 D = get_domain("lia")
 VARS = {"x": "Int", "y": "Int", "b": "Bool"}

@@ -87,7 +87,7 @@ def test_every_primitive_has_a_case() -> None:
 @pytest.mark.parametrize("text", ["(first [])", "(nth xs 9)", "(insert xs 10 1)", "(div 1 0)",
                                   "(mirror_about [1, 9, 9] 9)", "(repeat 1 1000)"])
 def test_undefined_operations_are_runtime_errors(text: str) -> None:
-    from hypsearch.errors import EvaluationError
+    from hypsearch.core.errors import EvaluationError
 
     with pytest.raises(EvaluationError):
         D.evaluate(D.parse(text, VARS), {"xs": XS, "ys": ()})

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from hypsearch import Example, Settings, Signature, Status, Task, get_domain, solve
-from hypsearch.domain_check import CheckSettings, check_domain
-from hypsearch.domains.lists.datasets import LIST_FUNCTIONS, ONE_D_ARC, ONE_D_ARC_SPLIT
+from hypsearch.cli.domain_check import CheckSettings, check_domain
+from hypsearch.solvers.lists import LIST_FUNCTIONS, ONE_D_ARC, ONE_D_ARC_SPLIT
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks"
 LIST_FNS = SHARED / "list-functions" / "qiu2024" / "list_function.jsonl"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hypsearch.errors import ConfigError
+from hypsearch.core.errors import ConfigError
 from hypsearch.llm.cache import CacheMiss, CompletionCache, request_hash
 
 REQUEST = {"base_url": "http://x/v1", "body": {"model": "m", "messages": [{"role": "user", "content": "hi"}]}}

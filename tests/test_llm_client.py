@@ -11,7 +11,7 @@ from typing import Any
 import openai
 import pytest
 
-from hypsearch.errors import BudgetExhausted, ConfigError
+from hypsearch.core.errors import BudgetExhausted, ConfigError
 from hypsearch.llm import (Budget, CacheMiss, CompletionCache, EndpointConfig, LLMCallFailed, LLMClient,
                            UsageMeter, UsageStats, load_config)
 from hypsearch.llm.client import (GRAMMAR_IGNORED, GrammarSpec, MalformedReply, QuotaExhausted, UnusableReply,

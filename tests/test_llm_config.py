@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hypsearch.errors import ConfigError
+from hypsearch.core.errors import ConfigError
 from hypsearch.llm.config import EndpointConfig, load_config, model_rejects_temperature
 
 

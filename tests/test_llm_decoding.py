@@ -9,12 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hypsearch.errors import ConfigError
+from hypsearch.core.errors import ConfigError
 from hypsearch.llm.decoding import decoding_grammar
 from hypsearch.llm.gbnf import lark_to_gbnf
 from hypsearch.llm.replies import extract_program
-from hypsearch.registry import get_domain
-from hypsearch.task import Signature
+from hypsearch.core.registry import get_domain
+from hypsearch.core.task import Signature
 
 SIGNATURES = {
     "strings": Signature((("name", "String"), ("n", "Int")), "String"),

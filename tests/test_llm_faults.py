@@ -14,9 +14,9 @@ import pytest
 from hypsearch import Example, Signature, Task
 from hypsearch.engine import solve
 from hypsearch.llm.client import GRAMMAR_IGNORED
-from hypsearch.prompts import TRANSLATE_SYSTEM
-from hypsearch.result import Result, Status
-from hypsearch.settings import Settings
+from hypsearch.llm.prompts import TRANSLATE_SYSTEM
+from hypsearch.core.result import Result, Status
+from hypsearch.core.settings import Settings
 
 try:
     from llm_server import (FakeOpenAIServer, Reply, cut_off, delay, no_choices, quota_exhausted, raw, refused,
@@ -127,8 +127,8 @@ def test_an_endpoint_that_keeps_the_grammar_is_reported_constrained(server: Fake
                                                                     tmp_path: Path) -> None:
     from hypsearch.llm.client import matches_grammar
     from hypsearch.llm.config import EndpointConfig
-    from hypsearch.registry import get_domain
-    from hypsearch.translator import grammar_for
+    from hypsearch.core.registry import get_domain
+    from hypsearch.llm.translator import grammar_for
 
     cfg = EndpointConfig(base_url=server.base_url, api_key="k", backend="vllm", model="q")
     grammar = grammar_for(cfg, get_domain("strings"), GREET, "on")

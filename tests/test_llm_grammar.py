@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from lark import Lark
 
-from hypsearch.errors import ConfigError
+from hypsearch.core.errors import ConfigError
 from hypsearch.llm import EndpointConfig, GrammarSpec, LLMClient, lark_to_gbnf
 from hypsearch.llm.gbnf import regex_to_gbnf
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from hypsearch.prompts import TRANSLATE_SYSTEM
+from hypsearch.llm.prompts import TRANSLATE_SYSTEM
 
 try:
     from llm_server import Reply, running_server, text
@@ -54,7 +54,7 @@ def respond(body: dict[str, Any]) -> Reply:
 def test_solve_with_the_llm_proposer_cache_replay_and_show(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
     from hypsearch import cli
-    import hypsearch.transcript  # noqa: F401  registers `show` (the lead wires this import into cli.py)
+    import hypsearch.llm.transcript  # noqa: F401  registers `show` (the lead wires this import into cli.py)
 
     sl = tmp_path / "greet.sl"
     sl.write_text(SL)
@@ -80,7 +80,7 @@ def test_solve_with_the_llm_proposer_cache_replay_and_show(tmp_path: Path, monke
 
 def test_show_prints_the_lineage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from hypsearch import cli
-    from hypsearch.transcript import TranscriptWriter
+    from hypsearch.llm.transcript import TranscriptWriter
 
     w = TranscriptWriter(tmp_path, "t/1")
     w.write("hypotheses", round=0, replies=1, hypotheses=["add a dot"], feedback="")
@@ -109,7 +109,7 @@ def test_symbolic_solving_needs_no_endpoint(tmp_path: Path, monkeypatch: pytest.
 
 def test_solve_flags_reach_the_settings(monkeypatch: pytest.MonkeyPatch, private_cache_home: Path) -> None:
     from hypsearch import cli
-    from hypsearch.settings import LLM_TIME_LIMIT
+    from hypsearch.core.settings import LLM_TIME_LIMIT
 
     args = cli.build_parser().parse_args([
         "solve", "x.sl", "--proposer", "hybrid", "--rounds", "2", "--hypotheses", "4", "--repairs", "0",
@@ -186,7 +186,7 @@ def test_the_cost_budget_ends_the_task_with_its_reason(tmp_path: Path) -> None:
 
 
 def test_budget_counts_cost_and_refuses_past_it() -> None:
-    from hypsearch.errors import BudgetExhausted, ConfigError
+    from hypsearch.core.errors import BudgetExhausted, ConfigError
     from hypsearch.llm.client import Budget
 
     budget = Budget(max_cost_usd=0.5)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 
 from hypsearch import Example, Signature, Task
-from hypsearch.program import Const, Hole, Var
+from hypsearch.core.program import Const, Hole, Var
 from hypsearch.proposers.hybrid import enrich_grammar, fill_by_enumeration, fragments
-from hypsearch.registry import get_domain
-from hypsearch.search_grammar import Production, SearchGrammar
+from hypsearch.core.registry import get_domain
+from hypsearch.core.grammar import Production, SearchGrammar
 
 STRINGS = get_domain("strings")
 SIG = (("x", "String"),)

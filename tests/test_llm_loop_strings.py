@@ -13,10 +13,10 @@ import pytest
 
 from hypsearch import Example, Signature, Task
 from hypsearch.engine import solve
-from hypsearch.prompts import TRANSLATE_SYSTEM
+from hypsearch.llm.prompts import TRANSLATE_SYSTEM
 from hypsearch.proposers.llm import make_llm_proposer, merge_hypotheses
-from hypsearch.result import Result, Status
-from hypsearch.settings import Settings
+from hypsearch.core.result import Result, Status
+from hypsearch.core.settings import Settings
 
 try:
     from llm_server import FakeOpenAIServer, Reply, delay, empty, error, running_server, text
@@ -181,7 +181,7 @@ def test_hybrid_enumerates_over_the_models_fragments(server: FakeOpenAIServer, t
 
 
 def test_the_llm_proposer_needs_a_key_for_openai(monkeypatch: pytest.MonkeyPatch) -> None:
-    from hypsearch.errors import ConfigError
+    from hypsearch.core.errors import ConfigError
 
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
@@ -190,9 +190,9 @@ def test_the_llm_proposer_needs_a_key_for_openai(monkeypatch: pytest.MonkeyPatch
 
 
 def test_feedback_names_failing_examples_and_spec_counterexamples() -> None:
-    from hypsearch.candidate import Candidate, CandidateStatus, ExampleOutcome, Provenance
-    from hypsearch.feedback import candidate_feedback, round_feedback
-    from hypsearch.registry import get_domain
+    from hypsearch.core.candidate import Candidate, CandidateStatus, ExampleOutcome, Provenance
+    from hypsearch.llm.feedback import candidate_feedback, round_feedback
+    from hypsearch.core.registry import get_domain
 
     strings = get_domain("strings")
     wrong = Candidate(CandidateStatus.REJECTED, Provenance("llm", 0, "shout"), None, '(str.++ x "!")',
@@ -252,7 +252,7 @@ MAX2 = """(set-logic LIA)
 
 def test_spec_tasks_get_refinement_rounds_with_counterexamples(server: FakeOpenAIServer, tmp_path: Path) -> None:
     """CEGIS with the LLM: a wrong rule is refuted by z3, the counterexample reaches the next request."""
-    from hypsearch.formats import detect_format
+    from hypsearch.core.formats import detect_format
 
     path = tmp_path / "max2.sl"
     path.write_text(MAX2)

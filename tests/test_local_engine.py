@@ -16,7 +16,7 @@ import pytest
 from hypsearch.llm import local_engine as le
 from hypsearch.llm.config import load_config
 from hypsearch.llm.local_engine import Endpoint, LocalEngine, LocalEngineError
-from hypsearch.settings import Settings
+from hypsearch.core.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 INITIALS = str(REPO / "examples" / "initials.sl")
@@ -233,7 +233,7 @@ def test_the_child_command_line_carries_the_settings(tmp_path: Path) -> None:
 
 
 def test_an_engine_url_needs_the_model_it_serves() -> None:
-    from hypsearch.errors import ConfigError
+    from hypsearch.core.errors import ConfigError
 
     with pytest.raises(ConfigError, match="needs local_model"):
         Settings(proposer="llm", local_engine_url="http://127.0.0.1:8080/v1")

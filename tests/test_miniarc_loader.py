@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from hypsearch import Settings, solve
-from hypsearch.domains import grid_miniarc
-from hypsearch.domains.grid_miniarc import FORMAT, load, score
-from hypsearch.errors import InvalidTaskError
+from hypsearch.solvers import miniarc as grid_miniarc
+from hypsearch.solvers.miniarc import FORMAT, load, score
+from hypsearch.core.errors import InvalidTaskError
 
 TASK = {"idx": 7, "train": [{"input": [[1, 0], [0, 0]], "output": [[0, 1], [0, 0]]}],
         "test": [{"input": [[0, 0], [2, 0]], "output": [[0, 0], [0, 2]]}, {"input": [[3, 3], [0, 0]]}]}

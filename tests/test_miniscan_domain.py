@@ -12,15 +12,15 @@ from hypothesis.extra.lark import from_lark
 
 from hypsearch import EvaluationError, InputSyntaxError, ProgramError, Settings, get_domain, solve
 from hypsearch.domains.miniscan import grammar_term
-from hypsearch.domains.miniscan.format import FORMAT, load
+from hypsearch.solvers.miniscan import FORMAT, load
 from hypsearch.domains.miniscan.search import (
     cheapest_combinations, induce, ordered_levels, patterns, rule_cost, weak_orders,
 )
 from hypsearch.domains.miniscan.semantics import Interpretation, Rule, interpret
-from hypsearch.errors import InvalidTaskError
-from hypsearch.generators import terms
-from hypsearch.program import App, Const, Var
-from hypsearch.sexpr_syntax import parser_for
+from hypsearch.core.errors import InvalidTaskError
+from hypsearch.search.generators import terms
+from hypsearch.core.program import App, Const, Var
+from hypsearch.core.syntax import parser_for
 
 D = get_domain("miniscan")
 VARS = {"x": "String"}

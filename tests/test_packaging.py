@@ -9,8 +9,8 @@ from pathlib import Path
 import lark
 import pytest
 
-from hypsearch.formats import available_formats, broken_formats
-from hypsearch.registry import available_domains, broken_domains
+from hypsearch.core.formats import available_formats, broken_formats
+from hypsearch.core.registry import available_domains, broken_domains
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -22,8 +22,8 @@ import pytest
 
 from hypsearch.llm.gbnf import lark_to_gbnf
 from hypsearch.llm.local_engine import LocalEngine, health_status, port_is_free
-from hypsearch.registry import available_domains, get_domain
-from hypsearch.task import Example, Signature, Task
+from hypsearch.core.registry import available_domains, get_domain
+from hypsearch.core.task import Example, Signature, Task
 
 pytestmark = pytest.mark.real_model
 
@@ -117,7 +117,7 @@ def test_a_constrained_translation_parses_and_type_checks(engine: LocalEngine, d
     from hypsearch.llm.client import GrammarSpec, LLMClient
     from hypsearch.llm.config import load_config
     from hypsearch.llm.decoding import decoding_grammar
-    from hypsearch.translator import Translator
+    from hypsearch.llm.translator import Translator
 
     dom = get_domain(domain)
     task = Task("fixed", domain, signature, (example,))

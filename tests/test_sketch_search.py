@@ -8,16 +8,16 @@ import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
 from hypsearch import get_domain
-from hypsearch.domain import Domain, Primitive, ValueType
+from hypsearch.core.domain import Domain, Primitive, ValueType
 from hypsearch.domains.lia.sketches import linear_sketches
 from hypsearch.engine import solve
-from hypsearch.program import App, Const, Var, holes, size
-from hypsearch.result import Status
-from hypsearch.settings import Settings
-from hypsearch.sketch_search import solve_by_sketches
+from hypsearch.core.program import App, Const, Var, holes, size
+from hypsearch.core.result import Status
+from hypsearch.core.settings import Settings
+from hypsearch.search.sketches import solve_by_sketches
 from hypsearch.solvers.sygus.frontend import load
-from hypsearch.spec import HOLDS, MultiFunctionSpec
-from hypsearch.task import Signature
+from hypsearch.check.spec import HOLDS, MultiFunctionSpec
+from hypsearch.core.task import Signature
 
 LIA = get_domain("lia")
 XY = (("x", "Int"), ("y", "Int"))
@@ -95,7 +95,7 @@ def test_tidying_a_filled_sketch_keeps_its_meaning(level: int, data: st.DataObje
     values = {h.name: data.draw(st.integers(-3, 3)) for h in holes(sketch.term)}
     raw = sketch.term
     for h in holes(raw):
-        from hypsearch.program import substitute
+        from hypsearch.core.program import substitute
 
         raw = substitute(raw, {h: Const(values[h.name], "Int")})
     tidy = sketch.fill(values)
@@ -156,7 +156,7 @@ def test_the_interpreter_skips_what_ite_and_or_do_not_need() -> None:
     assert domain.evaluate(App("ite", (yes, x, bad_int), "Int"), {"x": 4}) == 4
     assert domain.evaluate(App("and", (no, bad_bool), "Bool"), {"x": 4}) is False
     assert domain.evaluate(App("or", (yes, bad_bool), "Bool"), {"x": 4}) is True
-    from hypsearch.errors import EvaluationError
+    from hypsearch.core.errors import EvaluationError
 
     for needed in (App("ite", (no, x, bad_int), "Int"), App("and", (yes, bad_bool), "Bool"),
                    App("or", (no, bad_bool), "Bool")):

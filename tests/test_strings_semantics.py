@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 
 from hypsearch import InputSyntaxError, ProgramError, get_domain
-from hypsearch.generators import terms, values, z3_value
-from hypsearch.sexpr_syntax import parser_for
+from hypsearch.search.generators import terms, values, z3_value
+from hypsearch.core.syntax import parser_for
 
 D = get_domain("strings")
 VARS = {"s": "String", "t": "String", "n": "Int"}

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 
-from hypsearch.errors import InputSyntaxError, InvalidTaskError, UnsupportedError
+from hypsearch.core.errors import InputSyntaxError, InvalidTaskError, UnsupportedError
 from hypsearch.solvers.sygus.parse import (
     UNSUPPORTED_COMMANDS, parse_sygus_file, parse_sygus_text, parse_term, sygus_lark,
 )

@@ -9,13 +9,13 @@ from typing import Any, Iterator
 import pytest
 
 from hypsearch import Example, Signature, Task
-from hypsearch.errors import ProgramError
-from hypsearch.feedback import program_error_feedback
+from hypsearch.core.errors import ProgramError
+from hypsearch.llm.feedback import program_error_feedback
 from hypsearch.llm import EndpointConfig, LLMClient
 from hypsearch.llm.decoding import decoding_grammar
-from hypsearch.prompts import render_value, translation_system
-from hypsearch.registry import get_domain
-from hypsearch.translator import Translator, compile_program, grammar_for
+from hypsearch.llm.prompts import render_value, translation_system
+from hypsearch.core.registry import get_domain
+from hypsearch.llm.translator import Translator, compile_program, grammar_for
 
 try:
     from llm_server import FakeOpenAIServer, running_server, text, tool_call

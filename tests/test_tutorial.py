@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from hypsearch import Example, Settings, Signature, Status, Task, register_domain_file, solve
-from hypsearch.domain_check import CheckSettings, check_domain
+from hypsearch.cli.domain_check import CheckSettings, check_domain
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 PLUGIN = DOCS / "tutorial_domain" / "arith.py"

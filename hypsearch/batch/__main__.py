@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from hypsearch.batch.cli import add_batch_arguments
-from hypsearch.errors import HypsearchError
+from hypsearch.core.errors import HypsearchError
 
 
 def main(argv: list[str] | None = None) -> int:

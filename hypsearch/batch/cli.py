@@ -18,8 +18,8 @@ from hypsearch.batch.records import SOLVED
 from hypsearch.batch.report import report
 from hypsearch.batch.runner import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, run
 from hypsearch.batch.solve import SolveFn, engine_settings
-from hypsearch.errors import ConfigError
-from hypsearch.settings import LLM_TIME_LIMIT
+from hypsearch.core.errors import ConfigError
+from hypsearch.core.settings import LLM_TIME_LIMIT
 
 
 def configure_batch_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from hypsearch.batch.refs import TaskRef
-from hypsearch.errors import ConfigError
+from hypsearch.core.errors import ConfigError
 
 Resolver = Callable[[str], Iterable[TaskRef]]
 """Split name -> the dataset's TaskRefs (raise ConfigError for an unknown split)."""

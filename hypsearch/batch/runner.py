@@ -26,7 +26,7 @@ from hypsearch.batch.refs import TaskRef
 from hypsearch.batch.results import RESULTS_NAME, ResultsFile
 from hypsearch.batch.solve import SolveFn, default_solve
 from hypsearch.batch.worker import Job
-from hypsearch.errors import ConfigError
+from hypsearch.core.errors import ConfigError
 
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MEMORY_MB = 4096

@@ -1,7 +1,7 @@
 """The per-task solve function: `SolveFn(ref, settings) -> record dict`, and the default one.
 
 `default_solve` is the only place that knows the engine's API: it loads the Task (a
-batch loader registered for the ref's format, else the engine's `hypsearch.formats`
+batch loader registered for the ref's format, else the engine's `hypsearch.core.formats`
 registry), calls `hypsearch.engine.solve(task, Settings)` and turns the Result into a
 record.  Everything else in `hypsearch.batch` works with any solve function (tests and
 benchmarks use their own).
@@ -15,7 +15,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from hypsearch.batch.formats import has_loader, get_loader
 from hypsearch.batch.refs import TaskRef
-from hypsearch.errors import InvalidTaskError
+from hypsearch.core.errors import InvalidTaskError
 
 SolveFn = Callable[[TaskRef, dict[str, Any]], Mapping[str, Any]]
 """Solve one task; return a JSON-able record (`status`, `program`, … see records.COMMON_FIELDS).
@@ -56,7 +56,7 @@ def engine_settings(settings: Mapping[str, Any]) -> Any:
 
     Keys that are not Settings fields (e.g. `preload`) are ignored; ConfigError on bad values.
     """
-    from hypsearch.settings import Settings
+    from hypsearch.core.settings import Settings
 
     names = {f.name for f in dataclasses.fields(Settings)}
     known = {k: v for k, v in settings.items() if k in names}
@@ -72,7 +72,7 @@ def load_task(ref: TaskRef) -> Any:
     """The Task a ref points to: through a batch loader for its format, else the engine's formats."""
     if has_loader(ref.format):
         return get_loader(ref.format)(ref)
-    from hypsearch.formats import detect_format
+    from hypsearch.core.formats import detect_format
 
     tasks = list(detect_format(Path(ref.path)).load(Path(ref.path)))
     return pick_task(ref, tasks)
@@ -100,7 +100,7 @@ def pick_task(ref: TaskRef, tasks: Sequence[Any]) -> Any:
 
 
 def result_to_record(result: Any) -> dict[str, Any]:
-    """A JSON-able record from an engine Result (`hypsearch.result.Result`).
+    """A JSON-able record from an engine Result (`hypsearch.core.result.Result`).
 
     Keeps `Result.to_json()` (status, stop_reason, program, answer, size, phases, candidates,
     stats; the engine's own `seconds` becomes `solve_seconds` because the runner owns

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
-    from hypsearch.domain import Primitive
+    from hypsearch.core.domain import Primitive
 
 Declare = Callable[..., "Primitive"]
 """A domain's own primitive factory: `(name, args, ret, definition, doc, **flags) -> Primitive`, which

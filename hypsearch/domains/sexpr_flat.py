@@ -6,8 +6,8 @@ right-nested term, so `parse(show(t)) == t` still holds while long rules stay re
 
 from __future__ import annotations
 
-from hypsearch.domain import Domain
-from hypsearch.program import App, Hole, Term, Var
+from hypsearch.core.domain import Domain
+from hypsearch.core.program import App, Hole, Term, Var
 
 
 def show_flat(domain: Domain, term: Term) -> str:

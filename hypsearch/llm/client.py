@@ -31,7 +31,7 @@ import lark
 import openai
 import pydantic
 
-from hypsearch.errors import BudgetExhausted, ConfigError, HypsearchError
+from hypsearch.core.errors import BudgetExhausted, ConfigError, HypsearchError
 from hypsearch.llm.cache import CompletionCache, canonical_json, request_hash
 from hypsearch.llm.config import DEFAULT_MAX_TOKENS, EndpointConfig
 from hypsearch.llm.gbnf import lark_to_gbnf

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 from urllib.parse import urlparse
 
-from hypsearch.errors import ConfigError
+from hypsearch.core.errors import ConfigError
 
 BackendKind = Literal["openai", "vllm", "llamacpp", "generic"]
 BACKENDS: tuple[str, ...] = get_args(BackendKind)

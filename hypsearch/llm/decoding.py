@@ -20,10 +20,10 @@ from dataclasses import dataclass
 
 import lark
 
-from hypsearch.domain import TYPE_VARIABLES, Domain, Primitive
-from hypsearch.errors import ConfigError
-from hypsearch.program import Type
-from hypsearch.task import Signature
+from hypsearch.core.domain import TYPE_VARIABLES, Domain, Primitive
+from hypsearch.core.errors import ConfigError
+from hypsearch.core.program import Type
+from hypsearch.core.task import Signature
 
 FENCE_LANGUAGE = "FENCE_LANGUAGE"
 FENCE_LANGUAGE_PATTERN = r"/[a-z]{1,12}/"

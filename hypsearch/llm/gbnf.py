@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from lark import Lark, Token, Tree
 from lark.exceptions import LarkError
 
-from hypsearch.errors import ConfigError
+from hypsearch.core.errors import ConfigError
 
 MAX_REPEAT = 100
 # `root` and `ignored` are ours; a GBNF rule called `start` makes llguidance (used by vLLM) mistake GBNF for Lark.

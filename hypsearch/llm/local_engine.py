@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Sequence
 
-from hypsearch.errors import HypsearchError
+from hypsearch.core.errors import HypsearchError
 
 HOST = "127.0.0.1"
 DEFAULT_THREADS = 1

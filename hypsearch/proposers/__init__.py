@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Protocol, Sequence
 
-from hypsearch.candidate import Candidate
-from hypsearch.checker import Proposal
-from hypsearch.domain import Domain
-from hypsearch.settings import Settings
-from hypsearch.task import Task
+from hypsearch.core.candidate import Candidate
+from hypsearch.check.checker import Proposal
+from hypsearch.core.domain import Domain
+from hypsearch.core.settings import Settings
+from hypsearch.core.task import Task
 
 
 @dataclass

@@ -14,16 +14,16 @@ import itertools
 import time
 from typing import Any, Iterator, Sequence
 
-from hypsearch.candidate import Provenance
-from hypsearch.checker import Proposal
-from hypsearch.domain import Domain
-from hypsearch.errors import EvaluationError
-from hypsearch.program import Hole, Term, Var, holes, size, subterms, substitute
+from hypsearch.core.candidate import Provenance
+from hypsearch.check.checker import Proposal
+from hypsearch.core.domain import Domain
+from hypsearch.core.errors import EvaluationError
+from hypsearch.core.program import Hole, Term, Var, holes, size, subterms, substitute
 from hypsearch.proposers import ProposerContext
 from hypsearch.proposers.llm import LLMProposer
 from hypsearch.proposers.symbolic import SymbolicProposer
-from hypsearch.search_grammar import Production, SearchGrammar
-from hypsearch.task import Task
+from hypsearch.core.grammar import Production, SearchGrammar
+from hypsearch.core.task import Task
 
 MAX_FRAGMENTS = 40
 MAX_FRAGMENT_SIZE = 12

@@ -15,12 +15,12 @@ from typing import Any
 
 import z3
 
-from hypsearch.domain import Domain
-from hypsearch.program import App, Const, Term, Var, size
-from hypsearch.result import Result, Status
-from hypsearch.settings import Settings
-from hypsearch.spec import HOLDS, InvariantSpec, Unrealizable
-from hypsearch.task import Task
+from hypsearch.core.domain import Domain
+from hypsearch.core.program import App, Const, Term, Var, size
+from hypsearch.core.result import Result, Status
+from hypsearch.core.settings import Settings
+from hypsearch.check.spec import HOLDS, InvariantSpec, Unrealizable
+from hypsearch.core.task import Task
 
 MAX_ATOMS = 1500
 MAX_ICE_ATOMS = 600

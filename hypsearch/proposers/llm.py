@@ -17,19 +17,19 @@ import weakref
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 
-from hypsearch.candidate import Candidate, Provenance
-from hypsearch.checker import Proposal
-from hypsearch.errors import BudgetExhausted
-from hypsearch.feedback import candidate_feedback, round_feedback
-from hypsearch.program import Term
-from hypsearch.prompts import hypotheses_messages, signature_text
+from hypsearch.core.candidate import Candidate, Provenance
+from hypsearch.check.checker import Proposal
+from hypsearch.core.errors import BudgetExhausted
+from hypsearch.llm.feedback import candidate_feedback, round_feedback
+from hypsearch.core.program import Term
+from hypsearch.llm.prompts import hypotheses_messages, signature_text
 from hypsearch.proposers import Proposer, ProposerContext
-from hypsearch.settings import Settings
-from hypsearch.translator import TranslationCounts, Translator, grammar_for
+from hypsearch.core.settings import Settings
+from hypsearch.llm.translator import TranslationCounts, Translator, grammar_for
 
 if TYPE_CHECKING:
     from hypsearch.llm.client import Budget, GrammarSpec, LLMClient, UsageMeter
-    from hypsearch.transcript import TranscriptWriter
+    from hypsearch.llm.transcript import TranscriptWriter
 
 
 @dataclass
@@ -117,7 +117,7 @@ class LLMProposer:
                                 meter=meter, budget=budget, counts=TranslationCounts())
         st = _TaskState(ctx.stats, meter, budget, translator, deadline_bound=left <= limit)
         if s.transcript_dir:
-            from hypsearch.transcript import TranscriptWriter
+            from hypsearch.llm.transcript import TranscriptWriter
 
             st.transcript = TranscriptWriter(s.transcript_dir, ctx.task.id)
             cfg = self.client.config

@@ -11,14 +11,14 @@ from __future__ import annotations
 import time
 from typing import Any, Callable, Iterator, Sequence
 
-from hypsearch.candidate import Provenance
-from hypsearch.checker import Proposal
-from hypsearch.enumeration import Enumerator
+from hypsearch.core.candidate import Provenance
+from hypsearch.check.checker import Proposal
+from hypsearch.search.enumeration import Enumerator
 from hypsearch.proposers import ProposerContext
-from hypsearch.search_grammar import SearchGrammar
-from hypsearch.spec import Observation
-from hypsearch.program import App, Const, Term, size, subterms
-from hypsearch.unification import IteShape, TermCover
+from hypsearch.core.grammar import SearchGrammar
+from hypsearch.check.spec import Observation
+from hypsearch.core.program import App, Const, Term, size, subterms
+from hypsearch.search.unification import IteShape, TermCover
 
 CONDITIONAL_OPS: dict[tuple[str, str], Callable[[Any], bool]] = {}
 """(domain name, operator) → test on the first argument's value: operators that act as `ite`."""
@@ -132,7 +132,7 @@ class SpecEnumProposer:
         enum.listeners.append(listen)
         fit = getattr(domain, "fit_terms", None)
         if task.grammar is None and shape is not None:
-            from hypsearch.errors import EvaluationError
+            from hypsearch.core.errors import EvaluationError
 
             leaves = list(task.metadata.get("spec_terms", ())) + (list(fit(task)) if fit is not None else [])
             for term in leaves:  # the spec's own terms and domain-fitted ones (e.g. linear) join the cover

@@ -13,17 +13,17 @@ from __future__ import annotations
 import time
 from typing import Any, Iterator, Sequence
 
-from hypsearch.candidate import Provenance
-from hypsearch.checker import Proposal
-from hypsearch.decompose import decompose
-from hypsearch.enumeration import Enumerator
-from hypsearch.interpreter import evaluate
-from hypsearch.errors import EvaluationError
-from hypsearch.program import Term, size
+from hypsearch.core.candidate import Provenance
+from hypsearch.check.checker import Proposal
+from hypsearch.search.decompose import decompose
+from hypsearch.search.enumeration import Enumerator
+from hypsearch.check.interpreter import evaluate
+from hypsearch.core.errors import EvaluationError
+from hypsearch.core.program import Term, size
 from hypsearch.proposers import ProposerContext
-from hypsearch.search_grammar import SearchGrammar
-from hypsearch.task import Example
-from hypsearch.unification import TermCover, find_ite, learn_decision_tree
+from hypsearch.core.grammar import SearchGrammar
+from hypsearch.core.task import Example
+from hypsearch.search.unification import TermCover, find_ite, learn_decision_tree
 
 INITIAL_EXAMPLES = 3
 """Examples the first enumeration sees; more are added as counterexamples."""

@@ -11,19 +11,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hypsearch.domain import Domain
-from hypsearch.errors import UnsupportedError
-from hypsearch.formats import TaskFormat
-from hypsearch.program import Const, Var
-from hypsearch.registry import available_domains
-from hypsearch.result import Result, Status
-from hypsearch.search_grammar import Production, SearchGrammar
+from hypsearch.core.domain import Domain
+from hypsearch.core.errors import UnsupportedError
+from hypsearch.core.formats import TaskFormat
+from hypsearch.core.program import Const, Var
+from hypsearch.core.registry import available_domains
+from hypsearch.core.result import Result, Status
+from hypsearch.core.grammar import Production, SearchGrammar
 from hypsearch.solvers.sygus import sexpr
 from hypsearch.solvers.sygus.parse import parse_sygus_file
 from hypsearch.solvers.sygus.problem import (
     AnyConstant, AnyVariable, Grammar, SygusProblem, SynthFun, format_define_fun, pbe_examples,
 )
-from hypsearch.task import Example, Signature, Task
+from hypsearch.core.task import Example, Signature, Task
 
 
 @dataclass(frozen=True)

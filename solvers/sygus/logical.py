@@ -2,7 +2,7 @@
 
 Constraints are translated straight to z3 through the chosen domain's own primitive
 encodings (so the spec and the programs share one semantics); `define-fun` macros and
-`let` are expanded; the synth-fun is left as a parameter so `hypsearch.spec` can plug in
+`let` are expanded; the synth-fun is left as a parameter so `hypsearch.check.spec` can plug in
 a candidate (verification) or an uninterpreted function (observations, unrealizability).
 """
 
@@ -15,15 +15,15 @@ from typing import Any, Callable, Iterator, Mapping
 
 import z3
 
-from hypsearch.domain import Domain, Primitive
-from hypsearch.errors import UnsupportedError
-from hypsearch.program import App as TApp, Const, Term, Var, size, subterms
-from hypsearch.registry import available_domains, get_domain, register_domain
+from hypsearch.core.domain import Domain, Primitive
+from hypsearch.core.errors import UnsupportedError
+from hypsearch.core.program import App as TApp, Const, Term, Var, size, subterms
+from hypsearch.core.registry import available_domains, get_domain, register_domain
 from hypsearch.solvers.sygus import sexpr
 from hypsearch.solvers.sygus.problem import DefineFun, SygusProblem
-from hypsearch.smt import fresh
-from hypsearch.spec import FunctionalSpec, InvariantSpec, MultiFunctionSpec
-from hypsearch.task import Signature, Task
+from hypsearch.check.smt import fresh
+from hypsearch.check.spec import FunctionalSpec, InvariantSpec, MultiFunctionSpec
+from hypsearch.core.task import Signature, Task
 
 LOGIC_DOMAINS = {"LIA": "lia", "SAT": "lia", "BV": "bv", "QF_BV": "bv", "QF_LIA": "lia", "NIA": "lia", "CLIA": "lia"}
 

@@ -21,7 +21,7 @@ from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from lark.parsers.lalr_analysis import Shift
 
-from hypsearch.errors import InputSyntaxError, SourceLocation, UnsupportedError, caret_context
+from hypsearch.core.errors import InputSyntaxError, SourceLocation, UnsupportedError, caret_context
 from hypsearch.solvers.sygus.problem import (
     AnyConstant, AnyVariable, DefineFun, Grammar, GrammarRule, InvConstraint, Params,
     Production, SygusProblem, SynthFun,

@@ -13,14 +13,14 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
-from hypsearch.domain import Domain, WorkedExample
+from hypsearch.core.domain import Domain, WorkedExample
 from hypsearch.domains.acre import semantics as S
 from hypsearch.domains.acre.version_space import evidence, rule_program
 from hypsearch.domains.sexpr_flat import show_flat
-from hypsearch.program import Term
+from hypsearch.core.program import Term
 
 if TYPE_CHECKING:
-    from hypsearch.task import Task
+    from hypsearch.core.task import Task
 
 
 @dataclass(frozen=True, eq=False)

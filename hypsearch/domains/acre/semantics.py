@@ -12,7 +12,7 @@ from typing import Any, Iterable
 
 import z3
 
-from hypsearch.domain import Primitive, ValueType
+from hypsearch.core.domain import Primitive, ValueType
 
 LABELS = ("on", "off", "undetermined")
 """The machine's answers: lights, stays dark, or the evidence cannot tell."""

@@ -15,7 +15,7 @@ from typing import Iterable, Sequence
 
 import z3
 
-from hypsearch.program import App, Const, Term, Var
+from hypsearch.core.program import App, Const, Term, Var
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,11 @@ from typing import Any
 
 import z3
 
-from hypsearch.domain import Domain, Primitive, ValueType, WorkedExample
+from hypsearch.core.domain import Domain, Primitive, ValueType, WorkedExample
 from hypsearch.domains.logic_semantics import logic_primitives
 from hypsearch.domains.bv import semantics as S
-from hypsearch.program import Const
-from hypsearch.task import Task
+from hypsearch.core.program import Const
+from hypsearch.core.task import Task
 
 WIDTH = S.WIDTH
 MASK = S.MASK

@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator
 
-from hypsearch.domain import Domain, ValueType, WorkedExample
+from hypsearch.core.domain import Domain, ValueType, WorkedExample
 from hypsearch.domains.grid.primitives import PRIMITIVES
 from hypsearch.domains.grid.values import Grid, Obj, show_grid
-from hypsearch.program import Const, Term
+from hypsearch.core.program import Const, Term
 
 if TYPE_CHECKING:
-    from hypsearch.task import Task
+    from hypsearch.core.task import Task
 
 
 def _as_grid(v: Any) -> Grid:

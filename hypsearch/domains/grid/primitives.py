@@ -12,7 +12,7 @@ from typing import Callable
 
 import numpy as np
 
-from hypsearch.domain import Primitive
+from hypsearch.core.domain import Primitive
 from hypsearch.domains.grid.cell_rules import cell_rules
 from hypsearch.domains.grid.local_rules import local_rule, local_rule_abs
 from hypsearch.domains.grid.values import MAX_SIDE, Grid, Obj

@@ -25,7 +25,7 @@ from hypsearch.domains.grid import cell_rules as CR
 from hypsearch.domains.grid import local_rules as LR
 from hypsearch.domains.grid import primitives as P
 from hypsearch.domains.grid.values import Grid
-from hypsearch.program import App, Const, Term, Var, size, substitute
+from hypsearch.core.program import App, Const, Term, Var, size, substitute
 
 X = Var("x", "Grid")
 _IMPL: dict[str, Callable[..., Any]] = {p.name: p.impl for p in P.PRIMITIVES}

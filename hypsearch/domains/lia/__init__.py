@@ -10,12 +10,12 @@ from typing import Any
 
 import z3
 
-from hypsearch.domain import Domain, Primitive, ValueType, WorkedExample
+from hypsearch.core.domain import Domain, Primitive, ValueType, WorkedExample
 from hypsearch.domains.logic_semantics import integer_primitives, logic_primitives
-from hypsearch.program import App, Const, Term, Var
-from hypsearch.search_grammar import SearchGrammar
-from hypsearch.holes import Sketch
-from hypsearch.task import Signature, Task
+from hypsearch.core.program import App, Const, Term, Var
+from hypsearch.core.grammar import SearchGrammar
+from hypsearch.check.holes import Sketch
+from hypsearch.core.task import Signature, Task
 from hypsearch.domains.lia import semantics as S
 
 
@@ -104,7 +104,7 @@ class LiaDomain(Domain):
 
     def search_grammar(self, task: Task) -> "SearchGrammar":
         """Without a grammar: linear terms, comparisons and `ite`, plus any other operator the spec uses."""
-        from hypsearch.search_grammar import SearchGrammar, default_search_grammar
+        from hypsearch.core.grammar import SearchGrammar, default_search_grammar
 
         full = default_search_grammar(self, task)
         used = task.metadata.get("spec_ops")

@@ -2,7 +2,7 @@
 
 Specs over several functions, or with a function applied to its own results, give the
 enumerator no input/output observations; z3 can still solve for the coefficients of a
-fixed shape against the counterexample points (see `hypsearch.sketch_search`).
+fixed shape against the counterexample points (see `hypsearch.search.sketches`).
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 from itertools import count
 from typing import Iterator
 
-from hypsearch.holes import Sketch
-from hypsearch.program import App, Const, Hole, Term, Var
-from hypsearch.task import Signature
+from hypsearch.check.holes import Sketch
+from hypsearch.core.program import App, Const, Hole, Term, Var
+from hypsearch.core.task import Signature
 
 LEAF_BOUND = 10_000
 """Coefficients of the returned affine terms lie in [-LEAF_BOUND, LEAF_BOUND]."""

@@ -13,14 +13,14 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-from hypsearch.domain import Domain, Primitive, ValueType, WorkedExample
+from hypsearch.core.domain import Domain, Primitive, ValueType, WorkedExample
 from hypsearch.domains.lists import objects as O
 from hypsearch.domains.lists import semantics as S
-from hypsearch.program import Const, Term
+from hypsearch.core.program import Const, Term
 
 if TYPE_CHECKING:
-    from hypsearch.search_grammar import SearchGrammar
-    from hypsearch.task import Task
+    from hypsearch.core.grammar import SearchGrammar
+    from hypsearch.core.task import Task
 
 
 def show_list(xs: tuple[int, ...]) -> str:
@@ -251,7 +251,7 @@ class ListsDomain(Domain):
         """All list primitives, or the object primitives (plus a few list ones) on one-row grids."""
         from dataclasses import replace
 
-        from hypsearch.search_grammar import default_search_grammar
+        from hypsearch.core.grammar import default_search_grammar
 
         grammar = default_search_grammar(self, task)
         row = looks_like_row_grid(task)

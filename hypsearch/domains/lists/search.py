@@ -14,13 +14,13 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any, Iterator
 
-from hypsearch.enumeration import Enumerator
-from hypsearch.program import App, Term, size, subterms
-from hypsearch.unification import TermCover, find_ite, learn_decision_tree
+from hypsearch.search.enumeration import Enumerator
+from hypsearch.core.program import App, Term, size, subterms
+from hypsearch.search.unification import TermCover, find_ite, learn_decision_tree
 
 if TYPE_CHECKING:
-    from hypsearch.domain import Domain
-    from hypsearch.task import Task
+    from hypsearch.core.domain import Domain
+    from hypsearch.core.task import Task
 
 Vector = tuple[Any, ...]
 

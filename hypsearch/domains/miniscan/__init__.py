@@ -12,14 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
-from hypsearch.domain import Domain, WorkedExample
+from hypsearch.core.domain import Domain, WorkedExample
 from hypsearch.domains.miniscan import semantics as S
 from hypsearch.domains.miniscan.search import induce
 from hypsearch.domains.sexpr_flat import show_flat
-from hypsearch.program import App, Const, Term, Var
+from hypsearch.core.program import App, Const, Term, Var
 
 if TYPE_CHECKING:
-    from hypsearch.task import Task
+    from hypsearch.core.task import Task
 
 
 def grammar_term(grammar: S.Interpretation) -> Term:

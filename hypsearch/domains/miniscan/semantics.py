@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from hypsearch.domain import Primitive, ValueType
+from hypsearch.core.domain import Primitive, ValueType
 
 KINDS = ("postfix", "prefix", "infix", "infixr")
 """Rule shapes: unary after / before the argument; binary between, left- or right-associative."""

@@ -11,10 +11,10 @@ from typing import Any
 
 import z3
 
-from hypsearch.domain import Domain, Primitive, ValueType, WorkedExample
+from hypsearch.core.domain import Domain, Primitive, ValueType, WorkedExample
 from hypsearch.domains.logic_semantics import integer_primitives, logic_primitives
-from hypsearch.program import Const
-from hypsearch.task import Task
+from hypsearch.core.program import Const
+from hypsearch.core.task import Task
 from hypsearch.domains.strings import semantics as S
 from hypsearch.domains.strings.batch import BATCH
 

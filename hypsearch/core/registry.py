@@ -1,0 +1,94 @@
+"""Domain registration: the `hypsearch.domains` entry-point group, plus in-process and file plug-ins.
+
+The engine never imports a concrete domain; built-in ones are found through the same
+entry-point group a third party's package uses.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+from hypsearch.core.domain import Domain
+from hypsearch.core.errors import PluginError
+from hypsearch.core.plugins import load_group
+
+ENTRY_POINT_GROUP = "hypsearch.domains"
+
+_registered: dict[str, Domain] = {}
+_broken: dict[str, PluginError] = {}
+"""Entry points that failed to load: reported when asked for, without breaking the others."""
+_loaded_entry_points = False
+
+
+def register_domain(domain: Domain, *, replace: bool = False) -> Domain:
+    """Register a domain in-process (experiments, tests, notebooks)."""
+    if not isinstance(domain, Domain):
+        raise PluginError(getattr(domain, "name", repr(domain)), "is not a hypsearch.Domain instance")
+    if domain.name in _registered and not replace and _registered[domain.name] is not domain:
+        raise PluginError(domain.name, "a domain with this name is already registered")
+    _registered[domain.name] = domain
+    return domain
+
+
+def register_domain_file(path: str | Path) -> Domain:
+    """Load a plug-in module from a file path; it must define a module-level `DOMAIN`."""
+    path = Path(path)
+    module_name = f"hypsearch_plugin_{path.stem}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise PluginError(str(path), "cannot be imported as a Python module")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    try:
+        spec.loader.exec_module(module)  # the plug-in's own code, chosen by the user
+    except Exception as exc:  # a broken plug-in must name itself
+        raise PluginError(str(path), f"failed to import: {exc!r}") from exc
+    domain = getattr(module, "DOMAIN", None)
+    if domain is None:
+        raise PluginError(str(path), "defines no module-level `DOMAIN`")
+    return register_domain(domain, replace=True)
+
+
+def _check_domain(name: str, obj: object) -> Domain:
+    if not isinstance(obj, Domain):
+        raise PluginError(name, "entry point is not a Domain instance")
+    if obj.name != name:
+        raise PluginError(name, f"entry point name differs from the domain's name {obj.name!r}")
+    return obj
+
+
+def _load_entry_points() -> None:
+    global _loaded_entry_points
+    if _loaded_entry_points:
+        return
+    _loaded_entry_points = True
+    loaded, broken = load_group(ENTRY_POINT_GROUP, _check_domain, skip=set(_registered))
+    _registered.update(loaded)
+    _broken.update(broken)
+
+
+def get_domain(name: str) -> Domain:
+    """The registered domain called `name`; raises PluginError listing the known ones."""
+    if name not in _registered:
+        _load_entry_points()
+    if name in _broken:
+        raise _broken[name]
+    try:
+        return _registered[name]
+    except KeyError:
+        known = ", ".join(sorted(available_domains())) or "none"
+        raise PluginError(name, f"no such domain is installed (installed: {known})") from None
+
+
+def available_domains() -> dict[str, Domain]:
+    """Every working registered domain by name (entry points loaded on first use)."""
+    _load_entry_points()
+    return dict(_registered)
+
+
+def broken_domains() -> dict[str, PluginError]:
+    """Installed entry points that failed to load, with the reason."""
+    _load_entry_points()
+    return dict(_broken)

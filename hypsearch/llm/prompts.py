@@ -1,0 +1,163 @@
+"""Prompts for the LLM loop, built from the domain itself: its grammar, primitives, worked examples, values.
+
+Nothing here is written per domain.  Values are shown through an optional Domain hook
+`prompt_value(value, type) -> str`; the generic default prints grids (values with `to_lists`, or
+type "Grid") as rows of digits and everything else with the type's `ValueType.show` (strings quoted
+and escaped in the domain's own literal syntax, lists as literals).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from hypsearch.core.domain import Domain
+from hypsearch.core.program import Type
+from hypsearch.core.task import Task
+
+Message = dict[str, str]
+
+HYPOTHESES_SYSTEM = (
+    "You are an expert at inductive reasoning. You look at input-output examples and state, in plain "
+    "English, the general rule that maps every input to its output. Be precise: name positions, separators, "
+    "counts and special cases.")
+TRANSLATE_SYSTEM = (
+    "You translate a rule stated in English into one program of a small domain-specific language (DSL). "
+    "You use only the DSL's primitives and syntax, and reply with the program alone in a ``` block.")
+MAX_EXAMPLES_SHOWN = 10
+
+
+def render_value(domain: Domain, value: Any, typ: Type) -> str:
+    """One value as the model should see it (the domain's `prompt_value` hook when it has one)."""
+    hook = getattr(domain, "prompt_value", None)
+    if callable(hook):
+        return str(hook(value, typ))
+    rows = _grid_rows(value, typ)
+    if rows is not None:
+        sep = "" if all(0 <= v <= 9 for row in rows for v in row) else " "
+        return "\n".join(sep.join(str(v) for v in row) for row in rows)
+    vt = domain.types.get(typ)
+    if vt is not None:
+        try:
+            return vt.show(value)
+        except (TypeError, ValueError, AttributeError, KeyError):
+            pass
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(render_value(domain, v, "") for v in value) + "]"
+    return repr(value)
+
+
+def _grid_rows(value: Any, typ: Type) -> list[list[int]] | None:
+    """The rows of a 2-D integer grid value, or None when `value` is not one."""
+    to_lists = getattr(value, "to_lists", None)
+    if callable(to_lists):
+        value = to_lists()
+    elif typ != "Grid":
+        return None
+    if not isinstance(value, (list, tuple)) or not value:
+        return None
+    if not all(isinstance(r, (list, tuple)) and all(isinstance(v, int) for v in r) for r in value):
+        return None
+    return [[int(v) for v in r] for r in value]
+
+
+def _field(name: str, text: str) -> str:
+    """`name = value` on one line, or the value indented below `name =` when it spans lines."""
+    if "\n" in text:
+        return f"  {name} =\n" + "\n".join("    " + line for line in text.splitlines())
+    return f"  {name} = {text}"
+
+
+def signature_text(task: Task) -> str:
+    """`f(x: String, n: Int) -> String`."""
+    sig = task.signature
+    params = ", ".join(f"{n}: {t}" for n, t in sig.params)
+    return f"{sig.name}({params}) -> {sig.returns}"
+
+
+def render_inputs(domain: Domain, task: Task, inputs: Sequence[Any]) -> list[str]:
+    """One `name = value` field per parameter."""
+    return [_field(name, render_value(domain, v, typ)) for (name, typ), v in zip(task.signature.params, inputs)]
+
+
+def render_examples(domain: Domain, task: Task, limit: int = MAX_EXAMPLES_SHOWN) -> str:
+    """The task's examples, numbered, with inputs and expected outputs."""
+    blocks = []
+    for k, ex in enumerate(task.examples[:limit], 1):
+        lines = [f"Example {k}:", *render_inputs(domain, task, ex.inputs),
+                 _field("output", render_value(domain, ex.output, task.signature.returns))]
+        blocks.append("\n".join(lines))
+    if len(task.examples) > limit:
+        blocks.append(f"({len(task.examples) - limit} more examples not shown)")
+    return "\n\n".join(blocks)
+
+
+def describe_task(domain: Domain, task: Task) -> str:
+    """The problem statement shared by both prompts: domain, signature and examples."""
+    return (f"Domain: {domain.description}\n"
+            f"Find the function {signature_text(task)} that explains these examples.\n\n"
+            f"{render_examples(domain, task)}")
+
+
+def hypotheses_messages(domain: Domain, task: Task, feedback: str = "", count: int = 1) -> list[Message]:
+    """Ask for `count` rules in words; with `feedback` (earlier rules and how they failed) ask for better ones."""
+    if count > 1:
+        ask = (f"State {count} different candidate rules, each of which would map every input to its output, "
+               "each in one or two precise English sentences that name positions, separators and cases. "
+               'Answer with a JSON list of strings, e.g. ["The output is ...", "The output is ..."].')
+    else:
+        ask = ("State the rule that maps each input to its output in one or two precise English sentences. "
+               'Answer with a JSON list of strings, e.g. ["The output is ..."].')
+    parts = [describe_task(domain, task)]
+    if feedback:
+        parts.append("Earlier hypotheses were tested and failed:\n\n" + feedback)
+        parts.append(f"Propose {'new, different rules that' if count > 1 else 'a new, different rule that'} also "
+                     "explain the examples the earlier ones got wrong. " + ask)
+    else:
+        parts.append(ask)
+    return [{"role": "system", "content": HYPOTHESES_SYSTEM}, {"role": "user", "content": "\n\n".join(parts)}]
+
+
+def grammar_allows_holes(domain: Domain) -> bool:
+    """True when the domain's grammar has a `hole` rule (`?` placeholders z3 fills in)."""
+    return "-> hole" in domain.grammar_text() or "\nhole:" in domain.grammar_text()
+
+
+def worked_examples(domain: Domain) -> str:
+    """The domain's WorkedExamples as rule → program pairs."""
+    blocks = []
+    for ex in domain.examples:
+        names = ", ".join(f"{n}: {t}" for n, t in ex.variables)
+        head = f"Variables: {names}\n" if names else ""
+        blocks.append(f"{head}Rule: {ex.hypothesis}\nProgram:\n```\n{ex.program}\n```")
+    return "\n\n".join(blocks)
+
+
+def translation_system(domain: Domain) -> str:
+    """The translator's system prompt: DSL grammar, primitives, conventions and worked examples."""
+    parts = [TRANSLATE_SYSTEM,
+             f"The DSL ({domain.name}): {domain.description}",
+             "Its grammar (Lark syntax):\n```\n" + domain.grammar_text().strip() + "\n```",
+             "Its primitives (name : argument types -> result type  -- meaning):\n" + domain.describe_primitives()]
+    if grammar_allows_holes(domain):
+        parts.append("Where you are unsure of a constant, you may write a hole `?` in its place; "
+                     "a solver will fill it in from the examples.")
+    if domain.examples:
+        parts.append("Worked examples:\n\n" + worked_examples(domain))
+    return "\n\n".join(parts)
+
+
+def translation_messages(domain: Domain, task: Task, hypothesis: str) -> list[Message]:
+    """Ask for the program that implements `hypothesis` for this task's signature."""
+    variables = ", ".join(f"{n}: {t}" for n, t in task.signature.params)
+    user = (f"{describe_task(domain, task)}\n\n"
+            f"Variables: {variables}\nResult type: {task.signature.returns}\n"
+            f"Rule: {hypothesis}\n\n"
+            "Write the program implementing this rule over these variables. Reply with the program only.")
+    return [{"role": "system", "content": translation_system(domain)}, {"role": "user", "content": user}]
+
+
+def repair_messages(messages: Sequence[Message], reply: str, problem: str) -> list[Message]:
+    """Continue a translation conversation: the bad reply, then what is wrong with it."""
+    return [*messages, {"role": "assistant", "content": reply or "(empty reply)"},
+            {"role": "user", "content": "That program is not valid:\n\n" + problem
+             + "\n\nReply with the corrected program only."}]

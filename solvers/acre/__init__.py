@@ -1,0 +1,65 @@
+"""ACRE in Qiu et al.'s JSONL form (`{"input": [object names], "output": "on"}`) as acre Tasks.
+
+Registered under the `hypsearch.core.formats` entry point `acre`; a `.jsonl` file is claimed
+when its first train input is a list of object names.  Test pairs keep their ACRE query
+`type` (direct, indirect, screen_off, potential) in `task.metadata["test_types"]`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Mapping
+
+from hypsearch.domains.acre.semantics import LABELS, is_object
+from hypsearch.solvers.jsonl_tasks import first_train_input, pairs, read_jsonl, task_id
+from hypsearch.core.errors import InvalidTaskError
+from hypsearch.core.formats import TaskFormat
+from hypsearch.core.result import Result
+from hypsearch.core.task import Example, Signature, Task
+
+SIGNATURE = Signature((("x", "Objects"),), "Label")
+
+
+def detect(path: Path) -> bool:
+    """A `.jsonl` file whose first train input is a list of object names."""
+    first = first_train_input(path)
+    return isinstance(first, list) and bool(first) and all(isinstance(o, str) for o in first)
+
+
+def _example(pair: Mapping[str, Any], tid: str, where: str) -> Example:
+    objs = pair["input"]
+    if not isinstance(objs, list) or not all(is_object(o) for o in objs):
+        raise InvalidTaskError(f"task {tid}: {where}: input must be a list of object names")
+    label = pair.get("output")
+    if label is not None and label not in LABELS:
+        raise InvalidTaskError(f"task {tid}: {where}: output {label!r} is not one of {', '.join(LABELS)}")
+    return Example((frozenset(objs),), label)
+
+
+def task_from_row(row: Mapping[str, Any], tid: str, source: str = "") -> Task:
+    """One ACRE line as a Task `f(x: Objects) -> Label`."""
+    train = pairs(row, "train", tid)
+    test = pairs(row, "test", tid)
+    examples = tuple(_example(p, tid, f"train pair {i}") for i, p in enumerate(train, 1))
+    if any(ex.output == "undetermined" for ex in examples):
+        raise InvalidTaskError(f"task {tid}: train panels must be on or off")
+    return Task(
+        id=tid, domain="acre", signature=SIGNATURE, examples=examples,
+        tests=tuple(_example(p, tid, f"test pair {i}") for i, p in enumerate(test, 1)),
+        source=source or tid, metadata={"test_types": tuple(str(p.get("type", "")) for p in test)},
+    )
+
+
+def load(path: str | Path) -> list[Task]:
+    """Every task of an ACRE JSONL file, in file order."""
+    return [task_from_row(row, task_id(path, row, n), f"{path}:{n}") for n, row in read_jsonl(path)]
+
+
+def render(task: Task, result: Result) -> str:
+    """The predicted label of every test panel, as one JSON object."""
+    labels = [attempts[0] if attempts else None for attempts in result.predictions]
+    return json.dumps({"task": task.id, "predictions": labels})
+
+
+FORMAT = TaskFormat("acre", detect, load, render)

@@ -1,0 +1,86 @@
+"""ARC task files, folders and named datasets as a hypsearch TaskFormat.
+
+`hypsearch solve task.json` prints each test input's attempts as digit rows with the
+programs behind them; `--out submission.json` writes the ARC Prize submission; where the
+test outputs are known the CLI prints the score.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+from hypsearch.solvers.arc.format import DATASETS, load_any, score_task, write_submission
+from hypsearch.core.formats import TaskFormat
+from hypsearch.core.result import Result
+from hypsearch.core.task import Task
+
+
+def detect(path: Path) -> bool:
+    """A dataset name (`arc:evaluation`), a folder of task JSONs, or a JSON object with train/test."""
+    if str(path) in DATASETS:
+        return True
+    if path.is_dir():
+        return any(path.glob("*.json"))
+    if path.suffix != ".json" or not path.is_file():
+        return False
+    try:
+        head = path.read_text(encoding="utf-8")[:4096]
+    except (OSError, UnicodeDecodeError):
+        return False
+    return head.lstrip().startswith("{") and '"train"' in head
+
+
+def _rows(grid: object) -> str:
+    if grid is None:
+        return "(none)"
+    return "\n".join("".join(str(c) for c in row) for row in grid.to_lists())  # type: ignore[attr-defined]
+
+
+def render(task: Task, result: Result) -> str:
+    """Programs, then each test input's attempts as digit rows."""
+    lines = [f"task {task.id}: {result.status.value}"]
+    programs = (result.program_text, *result.alternatives) if result.program_text else ()
+    for k, text in enumerate(programs, 1):
+        lines.append(f"attempt {k} program: {text}")
+    for i, attempts in enumerate(result.predictions, 1):
+        for k, grid in enumerate(attempts, 1):
+            lines.append(f"test {i} attempt {k}:")
+            lines.append(_rows(grid))
+    if result.predictions and all(ex.output is not None for ex in task.tests):
+        lines.append(f"correct: {score_task(task, result.predictions)}")
+    return "\n".join(lines)
+
+
+def write_outputs(path: Path, solved: Sequence[tuple[Task, Result]]) -> str:
+    """Write the ARC Prize submission.json; return a one-line score when answers are known."""
+    predictions = {t.id: (r.predictions or tuple(() for _ in t.tests)) for t, r in solved}
+    write_submission(path, predictions)
+    known = [(t, r) for t, r in solved if t.tests and all(ex.output is not None for ex in t.tests)]
+    if not known:
+        return f"wrote {path} ({len(solved)} tasks)"
+    right = sum(score_task(t, r.predictions) for t, r in known)
+    return f"wrote {path}: {right} of {len(known)} tasks right within two attempts"
+
+
+def show(task: Task, result: Result, png: Path | None) -> str:
+    """The task and its predictions in ARC colours; a PNG (input / expected / attempts) when asked."""
+    from hypsearch.solvers.arc.render import render_terminal, write_png
+
+    text = render_terminal(task, result.predictions, result.program_text)
+    if png is not None:
+        write_png(png, task, result.predictions)
+        text += f"\nwrote {png}"
+    return text
+
+
+FORMAT = TaskFormat(
+    name="arc",
+    detect=detect,
+    load=lambda path: load_any(str(path) if str(path) in DATASETS else path),
+    render=render,
+    write_outputs=write_outputs,
+    show=show,
+)
+
+__all__ = ["FORMAT", "detect", "render", "write_outputs"]

@@ -1,0 +1,67 @@
+"""MiniARC (5×5 ARC, Qiu et al. 2024 JSONL form) as grid Tasks, plus its `hypsearch.core.formats` entry.
+
+Each line `{"idx": n, "train": [{"input": grid, "output": grid}, ...], "test": [...]}` becomes
+one Task of the `grid` domain (`f(x: Grid) -> Grid`).  Unlike ARC, MiniARC is scored with a
+single answer per test input, so tasks carry `attempts=1`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from hypsearch.solvers.jsonl_tasks import first_train_input, read_jsonl
+from hypsearch.core.formats import TaskFormat
+from hypsearch.core.result import Result
+from hypsearch.core.task import Task
+
+FORMAT_NAME = "miniarc"
+
+
+def _is_grid(value: Any) -> bool:
+    return (isinstance(value, list) and bool(value)
+            and all(isinstance(row, list) and all(isinstance(c, int) for c in row) for row in value))
+
+
+def detect(path: Path) -> bool:
+    """A `.jsonl` file whose first train input is a grid (a list of lists of colours)."""
+    return _is_grid(first_train_input(Path(path)))
+
+
+def task_from_row(row: Mapping[str, Any], name: str, lineno: int, source: str = "") -> Task:
+    """One MiniARC line as a grid Task with one attempt per test input."""
+    from hypsearch.solvers.arc.format import task_from_dict
+
+    tid = f"{name}/{row.get('idx', lineno - 1)}"
+    task = task_from_dict(tid, row, source or tid)
+    return dataclasses.replace(task, attempts=1, metadata={"dataset": name, "line": lineno})
+
+
+def load(path: str | Path) -> list[Task]:
+    """Every task of a MiniARC JSONL file, in file order."""
+    path = Path(path)
+    return [task_from_row(row, path.stem, lineno, f"{path}:{lineno}") for lineno, row in read_jsonl(path)]
+
+
+def render(task: Task, result: Result) -> str:
+    """The predicted grids, one JSON list of rows per test input (`null` when there is none)."""
+    out = []
+    for attempts in result.predictions:
+        grid = attempts[0] if attempts else None
+        out.append(grid.to_lists() if hasattr(grid, "to_lists") else None)
+    return json.dumps({"task": task.id, "predictions": out})
+
+
+def score(task: Task, predictions: Sequence[Sequence[Any]]) -> tuple[int, int]:
+    """(right, total) test outputs, judging only the first attempt of each test input."""
+    right = 0
+    for k, ex in enumerate(task.tests):
+        got = predictions[k][0] if k < len(predictions) and predictions[k] else None
+        right += got is not None and ex.output is not None and got == ex.output
+    return right, len(task.tests)
+
+
+FORMAT = TaskFormat(FORMAT_NAME, detect, load, render)
+"""Registered under the `hypsearch.core.formats` entry point `miniarc`."""

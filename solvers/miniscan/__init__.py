@@ -1,0 +1,66 @@
+"""MiniSCAN in Qiu et al.'s JSONL form (`{"input": "dax fep", "output": "RED RED RED"}`) as Tasks.
+
+Registered under the `hypsearch.core.formats` entry point `miniscan`; a `.jsonl` file is claimed
+when its first train input is a sentence of letter-only words (List Functions inputs,
+`"[1, 2]"`, are not).  Reads `scan.jsonl` and `scan_rand.jsonl` alike.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Mapping
+
+from hypsearch.solvers.jsonl_tasks import first_train_input, pairs, read_jsonl, task_id
+from hypsearch.core.errors import InvalidTaskError
+from hypsearch.core.formats import TaskFormat
+from hypsearch.core.result import Result
+from hypsearch.core.task import Example, Signature, Task
+
+SIGNATURE = Signature((("x", "String"),), "String")
+
+
+def _is_sentence(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.split()) and all(w.isalpha() for w in value.split())
+
+
+def detect(path: Path) -> bool:
+    """A `.jsonl` file whose first train input is a sentence of words."""
+    return _is_sentence(first_train_input(path))
+
+
+def _text(value: Any, tid: str, where: str) -> str:
+    if not isinstance(value, str) or '"' in value:
+        raise InvalidTaskError(f"task {tid}: {where} must be a string of words without double quotes")
+    return " ".join(value.split())
+
+
+def task_from_row(row: Mapping[str, Any], tid: str, source: str = "") -> Task:
+    """One MiniSCAN line as a Task `f(x: String) -> String` (words and colours space-separated)."""
+    def example(p: Mapping[str, Any], where: str) -> Example:
+        out = p.get("output")
+        return Example((_text(p["input"], tid, where + " input"),),
+                       None if out is None else _text(out, tid, where + " output"))
+
+    train = pairs(row, "train", tid)
+    test = pairs(row, "test", tid)
+    return Task(
+        id=tid, domain="miniscan", signature=SIGNATURE,
+        examples=tuple(example(p, f"train pair {i}") for i, p in enumerate(train, 1)),
+        tests=tuple(example(p, f"test pair {i}") for i, p in enumerate(test, 1)),
+        source=source or tid,
+    )
+
+
+def load(path: str | Path) -> list[Task]:
+    """Every task of a MiniSCAN JSONL file, in file order."""
+    return [task_from_row(row, task_id(path, row, n), f"{path}:{n}") for n, row in read_jsonl(path)]
+
+
+def render(task: Task, result: Result) -> str:
+    """The predicted colour sequence of every test sentence, as one JSON object."""
+    outs = [attempts[0] if attempts else None for attempts in result.predictions]
+    return json.dumps({"task": task.id, "predictions": outs})
+
+
+FORMAT = TaskFormat("miniscan", detect, load, render)
