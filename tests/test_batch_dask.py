@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-import hypsearch.batch.discovery as discovery
+import hypsearch.core.formats as core_formats
+
 from hypsearch.batch import run_all
 from hypsearch.batch.executors import parse_dask_url, shutdown_isolated_workers
 from hypsearch.core.errors import ConfigError
@@ -22,7 +23,9 @@ def _comparable(records: list[dict]) -> dict[str, tuple]:
 
 
 def test_dask_cluster_matches_the_local_pool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(discovery, "engine_format", lambda path: None)
+    core_formats.available_formats()  # entry points in first, so the copy holds them
+    monkeypatch.setattr(core_formats, "_formats", dict(core_formats._formats))
+    monkeypatch.setattr(core_formats, "_order", list(core_formats._order))
     folder = tmp_path / "tasks"
     folder.mkdir()
     for name in ("good.sl", "abort.sl", "arc_good.json", "arc_truncated.json", "lines.jsonl"):

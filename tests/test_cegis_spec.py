@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from hypsearch.check.smt import encode
 from hypsearch import get_domain
 from hypsearch.engine import solve
 from hypsearch.core.errors import UnsupportedError
@@ -175,7 +176,7 @@ def test_an_inductive_postcondition_is_the_answer(tmp_path: Path) -> None:
     assert "atoms" not in result.stats  # answered before Houdini's atoms were built
     x, y = z3.Ints("x y")
     same = z3.Solver()
-    same.add(LIA.encode(result.program, {"x": x, "y": y}) != z3.Not(z3.And(x > 10, y < 0)))
+    same.add(encode(LIA, result.program, {"x": x, "y": y}) != z3.Not(z3.And(x > 10, y < 0)))
     assert same.check() == z3.unsat
 
 

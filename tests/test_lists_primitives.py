@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from hypsearch.check.interpreter import evaluate
 from hypsearch import ProgramError, get_domain
 
 D = get_domain("lists")
@@ -76,7 +77,7 @@ CASES = [
 
 @pytest.mark.parametrize("text, xs, expected", CASES)
 def test_primitive(text: str, xs: tuple[int, ...], expected: object) -> None:
-    assert D.evaluate(D.parse(text, VARS), {"xs": xs, "ys": ()}) == expected
+    assert evaluate(D, D.parse(text, VARS), {"xs": xs, "ys": ()}) == expected
 
 
 def test_every_primitive_has_a_case() -> None:
@@ -90,7 +91,7 @@ def test_undefined_operations_are_runtime_errors(text: str) -> None:
     from hypsearch.core.errors import EvaluationError
 
     with pytest.raises(EvaluationError):
-        D.evaluate(D.parse(text, VARS), {"xs": XS, "ys": ()})
+        evaluate(D, D.parse(text, VARS), {"xs": XS, "ys": ()})
 
 
 def test_literals_print_and_parse_back() -> None:

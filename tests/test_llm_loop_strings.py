@@ -14,7 +14,8 @@ import pytest
 from hypsearch import Example, Signature, Task
 from hypsearch.engine import solve
 from hypsearch.llm.prompts import TRANSLATE_SYSTEM
-from hypsearch.proposers.llm import make_llm_proposer, merge_hypotheses
+from hypsearch.proposers.factory import make_llm_proposer
+from hypsearch.proposers.llm import merge_hypotheses
 from hypsearch.core.result import Result, Status
 from hypsearch.core.settings import Settings
 

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 
+from hypsearch.check.interpreter import evaluate
 from hypsearch import EvaluationError, InputSyntaxError, ProgramError, Settings, get_domain, solve
 from hypsearch.domains.miniscan import grammar_term
 from hypsearch.solvers.miniscan import FORMAT, load
@@ -28,7 +29,7 @@ LEX = '(word "dax" "RED") (word "wif" "BLUE") (word "lug" "GREEN")'
 
 
 def run(grammar: str, sentence: str) -> object:
-    return D.evaluate(D.parse(f"(interpret (grammar {LEX} {grammar}) x)", VARS), {"x": sentence})
+    return evaluate(D, D.parse(f"(interpret (grammar {LEX} {grammar}) x)", VARS), {"x": sentence})
 
 
 @pytest.mark.parametrize("grammar, sentence, expected", [
@@ -140,7 +141,7 @@ def test_worked_examples_parse_and_run() -> None:
     for ex in D.examples:
         program = D.parse(ex.program, dict(ex.variables))
         assert D.show(program) == ex.program
-    assert D.evaluate(D.parse(D.examples[0].program, VARS), {"x": "wif fep"}) == "BLUE BLUE BLUE"
+    assert evaluate(D, D.parse(D.examples[0].program, VARS), {"x": "wif fep"}) == "BLUE BLUE BLUE"
 
 
 LAKE = [("dax", "RED"), ("wif", "BLUE"), ("lug", "GREEN"), ("dax fep", "RED RED RED"),

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
+from hypsearch.check.interpreter import evaluate
 from hypsearch import get_domain
 from hypsearch.core.domain import Domain, Primitive, ValueType
 from hypsearch.domains.lia.sketches import linear_sketches
@@ -46,11 +47,11 @@ def test_several_functions_are_solved_together_and_verified(tmp_path: Path) -> N
     programs = {name: LIA.parse(text, dict(XY) | {"p": "Int", "q": "Int"}) for name, text in result.definitions}
     assert task.spec.verify(LIA, programs).status == HOLDS
     for x, y in [(0, 0), (4, -3), (-7, 11)]:
-        f1 = LIA.evaluate(programs["f1"], {"p": x, "q": y})
-        f3 = LIA.evaluate(programs["f3"], {"p": x, "q": y})
-        assert LIA.evaluate(programs["f2"], {"p": x, "q": y}) == 2 * f1
+        f1 = evaluate(LIA, programs["f1"], {"p": x, "q": y})
+        f3 = evaluate(LIA, programs["f3"], {"p": x, "q": y})
+        assert evaluate(LIA, programs["f2"], {"p": x, "q": y}) == 2 * f1
         assert f3 == 3 * f1 - y
-        assert LIA.evaluate(programs["f4"], {"p": y, "q": x}) == f3 + 7
+        assert evaluate(LIA, programs["f4"], {"p": y, "q": x}) == f3 + 7
 
 
 SYMMETRIC_MAX = ("(set-logic LIA)\n(synth-fun f ((x Int) (y Int)) Int)\n(declare-var a Int)\n(declare-var b Int)\n"
@@ -67,7 +68,7 @@ def test_a_spec_with_permuted_calls_is_solved_by_sketches(tmp_path: Path) -> Non
     f = outcome.programs["f"]
     assert f.op == "ite"  # needs a guard: the affine shape was refuted first
     for a, b in [(0, 0), (5, -2), (-9, 4)]:
-        assert LIA.evaluate(f, {"x": a, "y": b}) == max(3 * a + 5, 3 * b + 5)
+        assert evaluate(LIA, f, {"x": a, "y": b}) == max(3 * a + 5, 3 * b + 5)
 
 
 def test_unrealizable_spec_is_reported_infeasible(tmp_path: Path) -> None:
@@ -102,7 +103,7 @@ def test_tidying_a_filled_sketch_keeps_its_meaning(level: int, data: st.DataObje
     assert size(tidy) <= size(raw)
     for x, y in data.draw(st.lists(st.tuples(st.integers(-50, 50), st.integers(-50, 50)), min_size=1, max_size=5)):
         env = {"x": x, "y": y}
-        assert LIA.evaluate(tidy, env) == LIA.evaluate(raw, env)
+        assert evaluate(LIA, tidy, env) == evaluate(LIA, raw, env)
 
 
 GUARDED = ("(set-logic LIA)\n(synth-fun f ((x Int) (y Int) (z Int)) Int)\n"
@@ -153,12 +154,12 @@ def test_the_interpreter_skips_what_ite_and_or_do_not_need() -> None:
     x = Var("x", "Int")
     yes, no = Const(True, "Bool"), Const(False, "Bool")
     bad_int, bad_bool = App("boom", (x,), "Int"), App("zero", (x,), "Bool")
-    assert domain.evaluate(App("ite", (yes, x, bad_int), "Int"), {"x": 4}) == 4
-    assert domain.evaluate(App("and", (no, bad_bool), "Bool"), {"x": 4}) is False
-    assert domain.evaluate(App("or", (yes, bad_bool), "Bool"), {"x": 4}) is True
+    assert evaluate(domain, App("ite", (yes, x, bad_int), "Int"), {"x": 4}) == 4
+    assert evaluate(domain, App("and", (no, bad_bool), "Bool"), {"x": 4}) is False
+    assert evaluate(domain, App("or", (yes, bad_bool), "Bool"), {"x": 4}) is True
     from hypsearch.core.errors import EvaluationError
 
     for needed in (App("ite", (no, x, bad_int), "Int"), App("and", (yes, bad_bool), "Bool"),
                    App("or", (no, bad_bool), "Bool")):
         with pytest.raises(EvaluationError):
-            domain.evaluate(needed, {"x": 4})
+            evaluate(domain, needed, {"x": 4})

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 
+from hypsearch.check.interpreter import evaluate
 from hypsearch import InputSyntaxError, ProgramError, get_domain
 from hypsearch.search.generators import terms, values, z3_value
 from hypsearch.core.syntax import parser_for
@@ -18,7 +19,7 @@ INPUTS = st.fixed_dictionaries({name: values(D, t) for name, t in VARS.items()})
 
 
 def run(text: str, **env: object) -> object:
-    return D.evaluate(D.parse(text, VARS), env)
+    return evaluate(D, D.parse(text, VARS), env)
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -54,7 +55,7 @@ def test_smtlib_edge_cases(text: str, expected: object) -> None:
 
 @given(term=PROGRAMS, env=INPUTS)
 def test_interpreter_agrees_with_z3_encoding(term, env) -> None:
-    assert z3_value(D, term, env) == D.evaluate(term, env)
+    assert z3_value(D, term, env) == evaluate(D, term, env)
 
 
 @given(term=PROGRAMS)

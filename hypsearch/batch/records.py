@@ -12,7 +12,7 @@ import math
 import time
 from typing import Any, Mapping
 
-from hypsearch.batch.refs import TaskRef
+from hypsearch.core.refs import TaskRef
 
 SOLVED = "solved"
 UNSOLVED = "unsolved"

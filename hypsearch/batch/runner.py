@@ -22,7 +22,7 @@ from hypsearch.batch.executors import DaskExecutor, Executor, LocalExecutor
 from hypsearch.batch.formats import loaders
 from hypsearch.batch.progress import Progress
 from hypsearch.batch.records import SOLVED, build_record, discovery_error_record
-from hypsearch.batch.refs import TaskRef
+from hypsearch.core.refs import TaskRef
 from hypsearch.batch.results import RESULTS_NAME, ResultsFile
 from hypsearch.batch.solve import SolveFn, default_solve
 from hypsearch.batch.worker import Job

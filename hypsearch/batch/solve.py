@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 from hypsearch.batch.formats import has_loader, get_loader
-from hypsearch.batch.refs import TaskRef
+from hypsearch.core.refs import TaskRef
 from hypsearch.core.errors import InvalidTaskError
 
 SolveFn = Callable[[TaskRef, dict[str, Any]], Mapping[str, Any]]
@@ -72,9 +72,12 @@ def load_task(ref: TaskRef) -> Any:
     """The Task a ref points to: through a batch loader for its format, else the engine's formats."""
     if has_loader(ref.format):
         return get_loader(ref.format)(ref)
-    from hypsearch.core.formats import detect_format
+    from hypsearch.core.formats import available_formats, detect_format
 
-    tasks = list(detect_format(Path(ref.path)).load(Path(ref.path)))
+    fmt = available_formats().get(ref.format)
+    if fmt is None or fmt.load is None:
+        fmt = detect_format(Path(ref.path))
+    tasks = list(fmt.load(Path(ref.path)))
     return pick_task(ref, tasks)
 
 

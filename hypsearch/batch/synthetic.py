@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from hypsearch.batch.formats import register_format
-from hypsearch.batch.refs import TaskRef
+from hypsearch.core.refs import TaskRef
 
 SUFFIX = ".synth"
 

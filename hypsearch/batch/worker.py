@@ -24,7 +24,7 @@ from multiprocessing.connection import Connection
 from typing import Any, Callable, Mapping
 
 from hypsearch.batch.records import ERROR, MEMORY, jsonable
-from hypsearch.batch.refs import TaskRef
+from hypsearch.core.refs import TaskRef
 
 PR_SET_PDEATHSIG = 1
 

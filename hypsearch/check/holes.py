@@ -7,14 +7,13 @@ constraint over the hole constants; a model gives the constants.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Sequence
 
 import z3
 
 from hypsearch.core.domain import Domain
 from hypsearch.core.errors import UnsupportedError
-from hypsearch.core.program import Const, Term, holes, substitute
+from hypsearch.core.program import Const, Sketch, Term, holes, substitute  # noqa: F401  (Sketch: re-exported)
 from hypsearch.check.smt import encode, fresh, to_z3
 from hypsearch.core.task import Example
 
@@ -42,19 +41,3 @@ def fill_holes(domain: Domain, sketch: Term, params: Sequence[tuple[str, str]], 
         value = model.eval(hole_vars[h.name], model_completion=True)
         mapping[h] = Const(domain.value_type(h.type).from_z3(value), h.type)
     return substitute(sketch, mapping)
-
-
-@dataclass(frozen=True)
-class Sketch:
-    """A program shape whose holes z3 may fill: the term, a range per hole (keeps the search finite
-    and the constants small), and a clean-up for the filled program (drop `* 0`, `+ 0`, …)."""
-
-    term: Term
-    bounds: Mapping[str, tuple[int, int]] = field(default_factory=dict)
-    tidy: Callable[[Term], Term] | None = None
-
-    def fill(self, values: Mapping[str, Any]) -> Term:
-        """The program with every hole replaced by its value."""
-        mapping: dict[Term, Term] = {h: Const(values[h.name], h.type) for h in holes(self.term)}
-        filled = substitute(self.term, mapping)
-        return self.tidy(filled) if self.tidy is not None else filled

@@ -16,6 +16,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 import z3
 
+from hypsearch.check.smt import encode
 from hypsearch.core.domain import Domain
 from hypsearch.core.errors import HypsearchError
 from hypsearch.core.program import App, Term
@@ -74,7 +75,7 @@ def interpretation(domain: Domain, program: Term, params: Params) -> FunInterp:
     names = [n for n, _ in params]
 
     def call(*args: z3.ExprRef) -> z3.ExprRef:
-        return domain.encode(program, dict(zip(names, args)))
+        return encode(domain, program, dict(zip(names, args)))
 
     return call
 
@@ -158,7 +159,7 @@ class FunctionalSpec:
         phi, fun, consts = self._template(domain)
         params = [z3.Const(f"__p{k}_{n}", domain.value_type(t).z3_sort())
                   for k, (n, t) in enumerate(self.signature.params)]
-        body = domain.encode(program, {n: c for (n, _), c in zip(self.signature.params, params)})
+        body = encode(domain, program, {n: c for (n, _), c in zip(self.signature.params, params)})
         if params:  # z3 macro: the k-th bound variable is the k-th argument
             body = z3.substitute(body, *[(c, z3.Var(k, c.sort())) for k, c in enumerate(params)])
         return z3.substitute_funs(phi, (fun, body)), consts
@@ -198,7 +199,7 @@ class FunctionalSpec:
                 if left <= 10:
                     return SpecVerdict(UNKNOWN, "z3: unknown (timeout)")
                 phi, _ = self.instantiate(domain, term)
-                path = [z3.Not(domain.encode(c, env)) for c in negs] + [domain.encode(c, env) for c in conds]
+                path = [z3.Not(encode(domain, c, env)) for c in negs] + [encode(domain, c, env) for c in conds]
                 answer, extra = _check(path + [z3.Not(phi)], left)
                 if answer == "unknown":
                     return SpecVerdict(UNKNOWN, f"z3: unknown ({extra})")

@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
+from hypsearch.check.interpreter import evaluate
 from hypsearch.cli import extra_command
 from hypsearch.core.domain import TYPE_VARIABLES, Domain, Primitive
 from hypsearch.core.errors import EvaluationError, HypsearchError, PluginError
@@ -194,7 +195,7 @@ class _Checker:
         def prop(case: tuple[Term, dict[str, Any]]) -> None:
             term, env = case
             try:
-                expected = self.domain.evaluate(term, env)
+                expected = evaluate(self.domain, term, env)
             except EvaluationError:
                 return
             got = z3_value(self.domain, term, env)
@@ -220,7 +221,7 @@ class _Checker:
             term = App(prim.name, tuple(Var(n, t) for n, t in zip(variables, types)),
                        self._ret(prim, [Var(n, t) for n, t in zip(variables, types)]))
             try:
-                expected = self.domain.evaluate(term, env)
+                expected = evaluate(self.domain, term, env)
                 got = z3_value(self.domain, term, env)
             except EvaluationError:
                 continue
@@ -304,7 +305,7 @@ class _Checker:
                               "make `parse(show(t)) == t`")
                     return
                 try:
-                    value = self.domain.evaluate(term, envs[0])
+                    value = evaluate(self.domain, term, envs[0])
                 except EvaluationError:
                     continue
                 if value != vals[0]:

@@ -14,17 +14,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
-from hypsearch.core.program import App, Const, Term, Type, Var
+from hypsearch.core.program import TYPE_VARIABLES, App, Const, Sketch, Term, Type, Var
 
 if TYPE_CHECKING:
     import z3
 
-    from hypsearch.check.holes import Sketch
     from hypsearch.core.grammar import SearchGrammar
     from hypsearch.core.task import Signature, Task
-
-TYPE_VARIABLES = frozenset({"T", "U"})
-"""Names that stand for any type in a primitive signature (`ite : Bool T T -> T`)."""
 
 
 @dataclass(frozen=True)
@@ -99,11 +95,13 @@ class WorkedExample:
 
 @dataclass(frozen=True, eq=False)
 class Domain:
-    """A DSL plug-in.  Subclass to override parsing/printing or search hints.
+    """A DSL plug-in: data (types, primitives, grammar, literals, worked examples) plus small hooks.
 
     The default surface syntax is the s-expression form `(op arg ...)` read by the
     domain's own lark grammar (see `hypsearch.core.syntax`); override `parse` and
-    `show` for another syntax.
+    `show` for another syntax.  Evaluation and z3 encoding are not methods: they are
+    functions of the checking stage that take a domain (`hypsearch.check.interpreter.evaluate`,
+    `hypsearch.check.smt.encode`), so the protocol imports nothing above `hypsearch.core`.
     """
 
     name: str
@@ -166,19 +164,7 @@ class Domain:
 
         return show_program(self, term)
 
-    # -- semantics -------------------------------------------------------------
-    def evaluate(self, term: Term, env: Mapping[str, Any], limits: "Limits | None" = None) -> Any:
-        """Run a program on one input binding with the interpreter (limits enforced)."""
-        from hypsearch.check.interpreter import evaluate
-
-        return evaluate(self, term, env, limits)
-
-    def encode(self, term: Term, env: Mapping[str, Any]) -> Any:
-        """The z3 term of a program, with variables bound to z3 terms in `env`."""
-        from hypsearch.check.smt import encode
-
-        return encode(self, term, env)
-
+    # -- semantics: run with hypsearch.check.interpreter.evaluate(domain, ...) ------
     @property
     def has_encoding(self) -> bool:
         return all(p.encode is not None for p in self.primitives) and all(
@@ -189,7 +175,7 @@ class Domain:
     def search_grammar(self, task: "Task") -> "SearchGrammar":
         """Enumeration components for a task: every primitive, the inputs and task constants.
 
-        Domains override this to add constants inferred from the examples.
+        Domains override this to narrow or extend the default (`hypsearch.core.grammar`).
         """
         from hypsearch.core.grammar import default_search_grammar
 
@@ -199,7 +185,7 @@ class Domain:
         """Literal constants worth enumerating for this task (default: none)."""
         return ()
 
-    def sketches(self, signature: "Signature") -> tuple["Sketch", ...]:
+    def sketches(self, signature: "Signature") -> tuple[Sketch, ...]:
         """Program shapes with holes, simplest first, that z3 may fill to meet a logical spec
         (used for specs over several functions or with nested calls; default: none)."""
         return ()

@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from hypsearch.core.domain import TYPE_VARIABLES
-from hypsearch.core.program import Const, Term, Type, Var
+from hypsearch.core.program import TYPE_VARIABLES, Const, Term, Type, Var
 
 if TYPE_CHECKING:
     from hypsearch.core.domain import Domain

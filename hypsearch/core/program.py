@@ -8,10 +8,13 @@ from its surface syntax; the engine itself only walks this small tree.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Union
+from typing import Any, Callable, Iterator, Mapping, Union
 
 Type = str
 """A value type is named by a string ("String", "Int", "Bool", "Grid", "(_ BitVec 64)")."""
+
+TYPE_VARIABLES = frozenset({"T", "U"})
+"""Names that stand for any type in a primitive signature (`ite : Bool T T -> T`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,3 +98,21 @@ def substitute(term: Term, mapping: dict[Term, Term]) -> Term:
     if isinstance(term, App):
         return App(term.op, tuple(substitute(a, mapping) for a in term.args), term.type)
     return term
+
+
+@dataclass(frozen=True)
+class Sketch:
+    """A program shape whose holes z3 may fill: the term, a range per hole (keeps the search finite
+    and the constants small), and a clean-up for the filled program (drop `* 0`, `+ 0`, …).
+
+    Domains offer sketches (`Domain.sketches`); `hypsearch.check.holes.fill_holes` fills them."""
+
+    term: Term
+    bounds: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    tidy: Callable[[Term], Term] | None = None
+
+    def fill(self, values: Mapping[str, Any]) -> Term:
+        """The program with every hole replaced by its value."""
+        mapping: dict[Term, Term] = {h: Const(values[h.name], h.type) for h in holes(self.term)}
+        filled = substitute(self.term, mapping)
+        return self.tidy(filled) if self.tidy is not None else filled

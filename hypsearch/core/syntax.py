@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import difflib
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 import lark
 
-from hypsearch.core.domain import TYPE_VARIABLES, Domain
 from hypsearch.core.errors import InputSyntaxError, ProgramError, SourceLocation, caret_context
-from hypsearch.core.program import App, Const, Hole, Term, Type, Var
+from hypsearch.core.program import TYPE_VARIABLES, App, Const, Hole, Term, Type, Var
+
+if TYPE_CHECKING:
+    from hypsearch.core.domain import Domain  # the domain is an argument: `Domain.parse` calls this module
 
 FRIENDLY_TERMINALS = {
     "LPAR": "'('", "RPAR": "')'", "SYMBOL": "a name", "OP": "a primitive name", "INT": "an integer",

@@ -17,6 +17,7 @@ from hypsearch.core.domain import Domain
 from hypsearch.core.errors import BudgetExhausted, HypsearchError
 from hypsearch.core.program import size
 from hypsearch.proposers import Proposer, ProposerContext
+from hypsearch.proposers.factory import default_proposer  # noqa: F401  (re-exported: engine.default_proposer)
 from hypsearch.core.registry import get_domain
 from hypsearch.core.result import PhaseStats, Result, Status
 from hypsearch.core.settings import Settings
@@ -43,17 +44,6 @@ class _Run:
 
     def frozen_phases(self) -> tuple[PhaseStats, ...]:
         return tuple(PhaseStats(n, p.count, p.seconds) for n, p in self.phases.items())
-
-
-def default_proposer(settings: Settings) -> Proposer:
-    """The proposer named by `settings.proposer` ('symbolic' needs nothing outside this package)."""
-    if settings.proposer == "symbolic":
-        from hypsearch.proposers.symbolic import SymbolicProposer
-
-        return SymbolicProposer()
-    from hypsearch.proposers.llm import make_llm_proposer  # only when asked for
-
-    return make_llm_proposer(settings)
 
 
 def solve(task: Task, settings: Settings | None = None, *, proposer: Proposer | None = None,

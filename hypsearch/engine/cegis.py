@@ -17,6 +17,7 @@ import random
 import time
 from typing import Any
 
+from hypsearch.check.interpreter import evaluate
 from hypsearch.core.candidate import Candidate, CandidateStatus
 from hypsearch.check.checker import check
 from hypsearch.core.domain import Domain
@@ -79,7 +80,7 @@ class _Observations:
     def meets(self, domain: Domain, task: Task, program: Term) -> bool:
         for ob in self.constraints:
             try:
-                outs = tuple(domain.evaluate(program, task.signature.env(i)) for i in ob.inputs)
+                outs = tuple(evaluate(domain, program, task.signature.env(i)) for i in ob.inputs)
             except EvaluationError:
                 return False
             if not ob.allows(outs):
@@ -240,6 +241,6 @@ def _inner_proposer(proposer: Any, settings: Settings) -> Any:
         from hypsearch.proposers.spec_enum import SpecEnumProposer
 
         return SpecEnumProposer()
-    from hypsearch.engine import default_proposer
+    from hypsearch.proposers.factory import default_proposer
 
     return default_proposer(settings)

@@ -14,6 +14,7 @@ import itertools
 import time
 from typing import Any, Iterator, Sequence
 
+from hypsearch.check.interpreter import evaluate
 from hypsearch.core.candidate import Provenance
 from hypsearch.check.checker import Proposal
 from hypsearch.core.domain import Domain
@@ -78,7 +79,7 @@ def fill_by_enumeration(domain: Domain, task: Task, sketch: Term, components: Se
             return None
         program = substitute(sketch, dict(zip(open_holes, combo)))
         try:
-            if all(domain.evaluate(program, env) == ex.output for env, ex in zip(envs, task.examples)):
+            if all(evaluate(domain, program, env) == ex.output for env, ex in zip(envs, task.examples)):
                 return program
         except EvaluationError:
             continue

@@ -15,6 +15,8 @@ from typing import Any
 
 import z3
 
+from hypsearch.check.smt import encode
+from hypsearch.check.interpreter import evaluate
 from hypsearch.core.domain import Domain
 from hypsearch.core.program import App, Const, Term, Var, size
 from hypsearch.core.result import Result, Status
@@ -85,8 +87,8 @@ def houdini(spec: InvariantSpec, domain: Domain, atoms: list[Term], deadline: fl
     s, t = spec.states(domain), spec.states(domain, "!")
     env_s = dict(zip([n for n, _ in params], s))
     env_t = dict(zip([n for n, _ in params], t))
-    enc_s = [domain.encode(a, env_s) for a in atoms]
-    enc_t = [domain.encode(a, env_t) for a in atoms]
+    enc_s = [encode(domain, a, env_s) for a in atoms]
+    enc_t = [encode(domain, a, env_t) for a in atoms]
     alive = list(range(len(atoms)))
     # initiation
     solver = z3.Solver()
@@ -398,7 +400,7 @@ def ice_search(spec: InvariantSpec, domain: Domain, atoms: list[Term], base: lis
             vals = []
             for a in atoms:
                 try:
-                    vals.append(bool(domain.evaluate(a, env)))
+                    vals.append(bool(evaluate(domain, a, env)))
                 except Exception:  # an atom that cannot be evaluated there (e.g. division) is false
                     vals.append(False)
             vectors[state] = tuple(vals)

@@ -23,7 +23,7 @@ from hypsearch.core.errors import BudgetExhausted
 from hypsearch.llm.feedback import candidate_feedback, round_feedback
 from hypsearch.core.program import Term
 from hypsearch.llm.prompts import hypotheses_messages, signature_text
-from hypsearch.proposers import Proposer, ProposerContext
+from hypsearch.proposers import ProposerContext
 from hypsearch.core.settings import Settings
 from hypsearch.llm.translator import TranslationCounts, Translator, grammar_for
 
@@ -311,15 +311,4 @@ def make_client(settings: Settings) -> "LLMClient":
     return LLMClient(config, cache)
 
 
-def make_llm_proposer(settings: Settings) -> Proposer:
-    """The proposer for `settings.proposer` 'llm' or 'hybrid' (used by engine.default_proposer)."""
-    client = make_client(settings)
-    llm = LLMProposer(settings, client)
-    if settings.proposer == "hybrid":
-        from hypsearch.proposers.hybrid import HybridProposer
-
-        return HybridProposer(llm)
-    return llm
-
-
-__all__ = ["LLMProposer", "make_client", "make_llm_proposer", "merge_hypotheses"]
+__all__ = ["LLMProposer", "make_client", "merge_hypotheses"]  # make_llm_proposer: hypsearch.proposers.factory

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from typing import Any, Callable, Iterator, Sequence
 
+from hypsearch.check.interpreter import evaluate
 from hypsearch.core.candidate import Provenance
 from hypsearch.check.checker import Proposal
 from hypsearch.search.enumeration import Enumerator
@@ -137,7 +138,7 @@ class SpecEnumProposer:
             leaves = list(task.metadata.get("spec_terms", ())) + (list(fit(task)) if fit is not None else [])
             for term in leaves:  # the spec's own terms and domain-fitted ones (e.g. linear) join the cover
                 try:
-                    values = tuple(domain.evaluate(term, env) for env in envs)
+                    values = tuple(evaluate(domain, term, env) for env in envs)
                 except EvaluationError:
                     continue
                 cover.offer(term, values)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from itertools import product
 from typing import Any, Callable, Iterator, Sequence
 
+from hypsearch.check.interpreter import evaluate
 from hypsearch.core.domain import Domain
 from hypsearch.core.program import App, Term
 from hypsearch.core.grammar import Production, SearchGrammar
@@ -254,7 +255,7 @@ class Enumerator:
             from hypsearch.core.errors import EvaluationError
 
             try:
-                return tuple(self.domain.evaluate(leaf, env) for env in self.envs)
+                return tuple(evaluate(self.domain, leaf, env) for env in self.envs)
             except EvaluationError:
                 return None
         return None

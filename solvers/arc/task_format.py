@@ -22,13 +22,14 @@ def detect(path: Path) -> bool:
         return True
     if path.is_dir():
         return any(path.glob("*.json"))
-    if path.suffix != ".json" or not path.is_file():
+    if path.suffix.lower() != ".json" or not path.is_file():
         return False
     try:
-        head = path.read_text(encoding="utf-8")[:4096]
-    except (OSError, UnicodeDecodeError):
+        with open(path, "rb") as fh:
+            head = fh.read(4096).lstrip()
+    except OSError:
         return False
-    return head.lstrip().startswith("{") and '"train"' in head
+    return head.startswith(b"{") and (b'"train"' in head or b'"test"' in head)
 
 
 def _rows(grid: object) -> str:

@@ -1,6 +1,6 @@
 """Task formats of the Lists domain: List Functions (Qiu et al. JSONL, Rule's JSON) and 1D-ARC.
 
-Each is a `hypsearch.core.formats.TaskFormat`, registered through the `hypsearch.core.formats`
+Each is a `hypsearch.core.formats.TaskFormat`, registered through the `hypsearch.formats`
 entry-point group, so `hypsearch solve FILE` and the benchmark runner read these files
 the same way they read SyGuS.  Lists become tuples of ints; a one-row grid becomes the
 list of its colours.

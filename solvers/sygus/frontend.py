@@ -6,135 +6,15 @@ the domain is whichever registered domain has every sort and operator the proble
 
 from __future__ import annotations
 
-import itertools
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from hypsearch.core.domain import Domain
 from hypsearch.core.errors import UnsupportedError
 from hypsearch.core.formats import TaskFormat
-from hypsearch.core.program import Const, Var
-from hypsearch.core.registry import available_domains
 from hypsearch.core.result import Result, Status
-from hypsearch.core.grammar import Production, SearchGrammar
-from hypsearch.solvers.sygus import sexpr
-from hypsearch.solvers.sygus.parse import parse_sygus_file
-from hypsearch.solvers.sygus.problem import (
-    AnyConstant, AnyVariable, Grammar, SygusProblem, SynthFun, format_define_fun, pbe_examples,
-)
 from hypsearch.core.task import Example, Signature, Task
-
-
-@dataclass(frozen=True)
-class SygusMeta:
-    """What the printer needs besides the program: the synth-fun's header."""
-
-    fun: SynthFun
-
-
-def _ops_of(fun: SynthFun) -> set[str]:
-    ops: set[str] = set()
-
-    def walk(t: Any) -> None:
-        if isinstance(t, sexpr.App):
-            ops.add(t.head)
-            for a in t.args:
-                walk(a)
-
-    if fun.grammar is not None:
-        for rule in fun.grammar.rules:
-            for p in rule.productions:
-                walk(p)
-    return ops
-
-
-def choose_domain(problem: SygusProblem) -> Domain:
-    """The smallest registered domain with every sort and operator the problem needs."""
-    fun = problem.synth_funs[0]
-    sorts = {s for _, s in fun.params} | {fun.sort}
-    if fun.grammar is not None:
-        sorts |= {r.sort for r in fun.grammar.rules}
-    ops = _ops_of(fun)
-    fits = [d for d in available_domains().values()
-            if sorts <= set(d.types) and all(d.primitive(op) is not None for op in ops)]
-    claiming = [d for d in fits if problem.logic in d.smt_logics]
-    if claiming or fun.grammar is None:
-        fits = claiming  # without a grammar the logic alone says which terms are allowed
-    if not fits:
-        raise UnsupportedError(f"{problem.path}: no installed domain handles sorts {sorted(sorts)} "
-                               f"with operators {sorted(ops)}")
-    return min(fits, key=lambda d: (len(d.primitives), d.name))
-
-
-def _literal(domain: Domain, lit: sexpr.Lit) -> Const:
-    if lit.sort not in domain.types:
-        raise UnsupportedError(f"literal of sort {lit.sort} is not in domain {domain.name!r}")
-    return Const(lit.value, lit.sort)
-
-
-def search_grammar(domain: Domain, fun: SynthFun, grammar: Grammar) -> SearchGrammar:
-    """The synth-fun grammar as a SearchGrammar (nested production arguments get helper nonterminals)."""
-    nts = {r.nonterminal: r.sort for r in grammar.rules}
-    params = dict(fun.params)
-    prods: list[Production] = []
-    extra: list[tuple[str, str]] = []
-    fresh = itertools.count()
-    any_constant: list[str] = []
-
-    def leaf_or_nt(t: Any, sort: str | None) -> str:
-        """A nonterminal deriving exactly the sub-production `t`."""
-        if isinstance(t, sexpr.Sym) and t.name in nts:
-            return t.name
-        name = f"_n{next(fresh)}"
-        typ = production(name, t)
-        extra.append((name, typ))
-        return name
-
-    def production(nt: str, t: Any) -> str:
-        """Add the production `nt -> t`; returns the type of t."""
-        if isinstance(t, sexpr.Sym):
-            if t.name in nts:
-                prods.append(Production(nt, None, (t.name,)))
-                return nts[t.name]
-            if t.name in params:
-                prods.append(Production(nt, leaf=Var(t.name, params[t.name])))
-                return params[t.name]
-            if t.name in domain.symbol_constants:
-                typ, value = domain.symbol_constants[t.name]
-                prods.append(Production(nt, leaf=Const(value, typ)))
-                return typ
-            raise UnsupportedError(f"grammar symbol `{t.name}` is not a nonterminal, parameter or constant")
-        if isinstance(t, sexpr.Lit):
-            c = _literal(domain, t)
-            prods.append(Production(nt, leaf=c))
-            return c.type
-        if isinstance(t, AnyVariable):
-            for name, sort in fun.params:
-                if sort == t.sort:
-                    prods.append(Production(nt, leaf=Var(name, sort)))
-            return t.sort
-        if isinstance(t, AnyConstant):
-            any_constant.append(t.sort)
-            for c in domain.default_constants(t.sort) if hasattr(domain, "default_constants") else ():
-                prods.append(Production(nt, leaf=c))
-            return t.sort
-        if isinstance(t, sexpr.App):
-            prim = domain.primitive(t.head)
-            if prim is None:
-                raise UnsupportedError(f"operator `{t.head}` is not in domain {domain.name!r}")
-            args = tuple(leaf_or_nt(a, None) for a in t.args)
-            prods.append(Production(nt, prim.name, args, cost=prim.cost))
-            arg_types = [nts.get(a) or dict(extra)[a] for a in args]
-            if prim.ret_type in ("T", "U"):
-                return arg_types[prim.arg_types.index(prim.ret_type)]
-            return prim.ret_type
-        raise UnsupportedError(f"grammar production {t!r} is not supported")
-
-    for rule in grammar.rules:
-        for p in rule.productions:
-            production(rule.nonterminal, p)
-    return SearchGrammar(grammar.start, tuple(nts.items()) + tuple(extra), tuple(prods), tuple(any_constant))
+from hypsearch.solvers.sygus.parse import parse_sygus_file
+from hypsearch.solvers.sygus.problem import SygusProblem, format_define_fun, pbe_examples
+from hypsearch.solvers.sygus.grammar import SygusMeta, choose_domain, search_grammar  # noqa: F401  (re-exported)
 
 
 def problem_to_task(problem: SygusProblem) -> Task:

@@ -15,6 +15,8 @@ from typing import Any, Callable, Iterator, Mapping
 
 import z3
 
+from hypsearch.check.smt import encode
+from hypsearch.check.interpreter import evaluate
 from hypsearch.core.domain import Domain, Primitive
 from hypsearch.core.errors import UnsupportedError
 from hypsearch.core.program import App as TApp, Const, Term, Var, size, subterms
@@ -131,10 +133,10 @@ def _macro_primitive(domain: Domain, macro: DefineFun) -> Primitive:
     names = [n for n, _ in macro.params]
 
     def impl(*args: Any) -> Any:
-        return domain.evaluate(body, dict(zip(names, args)))
+        return evaluate(domain, body, dict(zip(names, args)))
 
-    def encode(*args: Any) -> Any:
-        return domain.encode(body, dict(zip(names, args)))
+    def encode_macro(*args: Any) -> Any:
+        return encode(domain, body, dict(zip(names, args)))
 
     def batch(*columns: tuple[Any, ...]) -> tuple[Any, ...]:
         n = len(columns[0])
@@ -154,7 +156,7 @@ def _macro_primitive(domain: Domain, macro: DefineFun) -> Primitive:
 
     arg_types = tuple(t for _, t in macro.params)
     return Primitive(macro.name, arg_types, macro.sort, impl, f"macro {sexpr.show(macro.body)}",
-                     encode=encode, batch=batch)
+                     encode=encode_macro, batch=batch)
 
 
 def domain_with_macros(domain: Domain, macros: tuple[DefineFun, ...]) -> Domain:
@@ -200,7 +202,7 @@ def logical_task(problem: SygusProblem) -> Task:
     """A SyGuS problem whose spec is a formula (or an invariant) as a Task with `spec` set."""
     if len(problem.synth_funs) != 1:
         return multi_function_task(problem)
-    from hypsearch.solvers.sygus.frontend import SygusMeta, search_grammar
+    from hypsearch.solvers.sygus.grammar import SygusMeta, search_grammar
 
     fun = problem.synth_funs[0]
     domain = logic_domain(problem)
@@ -286,7 +288,7 @@ def logical_task(problem: SygusProblem) -> Task:
 def multi_function_task(problem: SygusProblem) -> Task:
     """Several synth-funs constrained together: a Task whose spec is a MultiFunctionSpec (solved by
     filling the domain's sketches; the Task's signature is the first function's)."""
-    from hypsearch.solvers.sygus.frontend import SygusMeta
+    from hypsearch.solvers.sygus.grammar import SygusMeta
 
     funs = problem.synth_funs
     if any(f.kind == "inv" for f in funs) or problem.inv_constraints:
@@ -552,7 +554,7 @@ def spec_condition(problem: SygusProblem, domain: Domain, view: SpecToTerm | Non
             env = {p: z3.Const(p, sort) for p, sort in z3_params.items()}
             solver = z3.Solver()
             solver.set("timeout", 50)
-            solver.add(z3.Not(domain.encode(t, env)))
+            solver.add(z3.Not(encode(domain, t, env)))
             known[t] = solver.check() == z3.unsat
         return known[t]
 

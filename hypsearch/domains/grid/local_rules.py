@@ -19,6 +19,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from hypsearch.domains.grid.labels import label
 from hypsearch.domains.grid.values import Grid
 
 OFF = 10
@@ -90,9 +91,7 @@ def _row_col_colours(a: np.ndarray) -> list[np.ndarray]:
 
 def components(a: np.ndarray, diag: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per cell: the size of its single-colour component, whether it touches the border, and labels."""
-    from hypsearch.domains.grid.primitives import _label
-
-    lab = _label(a, np.ones(a.shape, dtype=bool), True, diag)
+    lab = label(a, np.ones(a.shape, dtype=bool), True, diag)
     sizes = np.bincount(lab.ravel())
     edge = np.zeros(sizes.size, dtype=np.int64)
     edge[np.concatenate([lab[0], lab[-1], lab[:, 0], lab[:, -1]])] = 1
