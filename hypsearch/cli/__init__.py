@@ -266,7 +266,12 @@ def cmd_llm_serve(args: argparse.Namespace) -> int:
     return 1
 
 
-def build_parser() -> argparse.ArgumentParser:
+BUILT_IN_COMMANDS = ("solve", "domains", "llm")
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; with `argv` naming a built-in command, the other commands' modules are not imported
+    (`hypsearch solve` starts without loading batch, show or domain check)."""
     parser = argparse.ArgumentParser(prog="hypsearch", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     solve_p = sub.add_parser("solve", help="solve a task file (SyGuS .sl, ARC .json, …)")
@@ -295,7 +300,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve_p.add_argument("--write-config", default=None, metavar="FILE",
                          help="also write an llm.toml pointing at the engine (for --llm-config)")
     serve_p.set_defaults(run=cmd_llm_serve)
-    _import_command_modules()
+    command = next((a for a in (argv or ()) if not a.startswith("-")), None) if argv is not None else None
+    if command not in BUILT_IN_COMMANDS:
+        _import_command_modules()
     for register in _extra_commands:
         register(sub)
     return parser
@@ -314,7 +321,8 @@ def _import_command_modules() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(argv).parse_args(argv)
     try:
         return args.run(args)
     except InputSyntaxError as exc:

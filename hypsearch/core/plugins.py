@@ -10,8 +10,9 @@ from hypsearch.core.errors import PluginError
 T = TypeVar("T")
 
 
-def load_group(group: str, check: Callable[[str, object], T], skip: set[str]) -> tuple[dict[str, T], dict[str, PluginError]]:
-    """Load every entry point of `group` not named in `skip`.
+def load_group(group: str, check: Callable[[str, object], T], skip: set[str],
+               only: str | None = None) -> tuple[dict[str, T], dict[str, PluginError]]:
+    """Load every entry point of `group` not named in `skip` (with `only`: just the one of that name).
 
     `check(name, obj)` returns the loaded object as the registry wants it or raises
     PluginError; failures are returned by name instead of raised.
@@ -19,7 +20,7 @@ def load_group(group: str, check: Callable[[str, object], T], skip: set[str]) ->
     loaded: dict[str, T] = {}
     broken: dict[str, PluginError] = {}
     for ep in entry_points(group=group):
-        if ep.name in skip:
+        if ep.name in skip or (only is not None and ep.name != only):
             continue
         try:
             obj = ep.load()

@@ -69,9 +69,20 @@ def _load_entry_points() -> None:
     _broken.update(broken)
 
 
+def _load_one(name: str) -> None:
+    """Load only the entry point called `name` (a task that names its domain imports just that one)."""
+    if _loaded_entry_points or name in _registered or name in _broken:
+        return
+    loaded, broken = load_group(ENTRY_POINT_GROUP, _check_domain, skip=set(_registered), only=name)
+    _registered.update(loaded)
+    _broken.update(broken)
+
+
 def get_domain(name: str) -> Domain:
     """The registered domain called `name`; raises PluginError listing the known ones."""
     if name not in _registered:
+        _load_one(name)
+    if name not in _registered and name not in _broken:
         _load_entry_points()
     if name in _broken:
         raise _broken[name]

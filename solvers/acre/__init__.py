@@ -11,7 +11,6 @@ import json
 from pathlib import Path
 from typing import Any, Mapping
 
-from hypsearch.domains.acre.semantics import LABELS, is_object
 from hypsearch.solvers.jsonl_tasks import first_train_input, pairs, read_jsonl, task_id
 from hypsearch.core.errors import InvalidTaskError
 from hypsearch.core.formats import TaskFormat
@@ -28,6 +27,8 @@ def detect(path: Path) -> bool:
 
 
 def _example(pair: Mapping[str, Any], tid: str, where: str) -> Example:
+    from hypsearch.domains.acre.semantics import LABELS, is_object  # the DSL only once a file is ACRE's
+
     objs = pair["input"]
     if not isinstance(objs, list) or not all(is_object(o) for o in objs):
         raise InvalidTaskError(f"task {tid}: {where}: input must be a list of object names")

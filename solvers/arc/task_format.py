@@ -10,15 +10,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-from hypsearch.solvers.arc.format import DATASETS, load_any, score_task, write_submission
 from hypsearch.core.formats import TaskFormat
 from hypsearch.core.result import Result
 from hypsearch.core.task import Task
 
 
+# The reader (`format`, which loads the grid domain) is imported only once a file is ARC's: detecting a
+# `.sl` file must not import numpy and the grid primitives.
+
+def _is_dataset(path: Path) -> bool:
+    if ":" not in str(path):
+        return False
+    from hypsearch.solvers.arc.format import DATASETS
+
+    return str(path) in DATASETS
+
+
 def detect(path: Path) -> bool:
     """A dataset name (`arc:evaluation`), a folder of task JSONs, or a JSON object with train/test."""
-    if str(path) in DATASETS:
+    if _is_dataset(path):
         return True
     if path.is_dir():
         return any(path.glob("*.json"))
@@ -49,12 +59,16 @@ def render(task: Task, result: Result) -> str:
             lines.append(f"test {i} attempt {k}:")
             lines.append(_rows(grid))
     if result.predictions and all(ex.output is not None for ex in task.tests):
+        from hypsearch.solvers.arc.format import score_task
+
         lines.append(f"correct: {score_task(task, result.predictions)}")
     return "\n".join(lines)
 
 
 def write_outputs(path: Path, solved: Sequence[tuple[Task, Result]]) -> str:
     """Write the ARC Prize submission.json; return a one-line score when answers are known."""
+    from hypsearch.solvers.arc.format import score_task, write_submission
+
     predictions = {t.id: (r.predictions or tuple(() for _ in t.tests)) for t, r in solved}
     write_submission(path, predictions)
     known = [(t, r) for t, r in solved if t.tests and all(ex.output is not None for ex in t.tests)]
@@ -75,10 +89,17 @@ def show(task: Task, result: Result, png: Path | None) -> str:
     return text
 
 
+def load(path: Path) -> list[Task]:
+    """The tasks of a dataset name, a folder or a task file."""
+    from hypsearch.solvers.arc.format import load_any
+
+    return list(load_any(str(path) if _is_dataset(path) else path))
+
+
 FORMAT = TaskFormat(
     name="arc",
     detect=detect,
-    load=lambda path: load_any(str(path) if str(path) in DATASETS else path),
+    load=load,
     render=render,
     write_outputs=write_outputs,
     show=show,
