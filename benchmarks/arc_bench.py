@@ -18,7 +18,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
-from _killable import run_killable  # noqa: E402  (the benchmarks' shared isolation)
+from hypsearch.batch.killable import run_killable  # noqa: E402  (the one killable-child runner)
 
 SUBSET_IDS = REPO.parent / "shared" / "benchmarks" / "arc-subsets" / "hypothesis-search" / "random_100_arc_ids.DERIVED.txt"
 

@@ -12,11 +12,9 @@ from __future__ import annotations
 import argparse
 import fnmatch
 import json
-import os
 import random
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -30,6 +28,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _sygus_check import answer_size, load_problem, reduce_text, verify_answer  # noqa: E402
+
+from hypsearch.batch.killable import ProcessGroups  # noqa: E402  (one killable-child runner)
+from hypsearch.batch.killable import run_command as run_killable_command  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_FOLDER = REPO_ROOT.parent / "shared" / "benchmarks" / "sygus" / "pbe_slia"
@@ -221,57 +222,16 @@ class RunResult:
     holdout_detail: str = ""
 
 
-class _ProcessRegistry:
-    """Live child process groups, so an interrupted run can kill them all."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._procs: set[subprocess.Popen[str]] = set()
-
-    def add(self, p: subprocess.Popen[str]) -> None:
-        with self._lock:
-            self._procs.add(p)
-
-    def discard(self, p: subprocess.Popen[str]) -> None:
-        with self._lock:
-            self._procs.discard(p)
-
-    def kill_all(self) -> None:
-        with self._lock:
-            for p in list(self._procs):
-                _kill_group(p)
+_ProcessRegistry = ProcessGroups  # the runner is hypsearch.batch.killable's, shared with batch and the other benches
 
 
-def _kill_group(p: subprocess.Popen[str]) -> None:
-    try:
-        os.killpg(p.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-
-
-def run_command(argv: list[str], limit: float, registry: _ProcessRegistry | None = None
+def run_command(argv: list[str], limit: float, registry: ProcessGroups | None = None
                 ) -> tuple[str, dict[str, Any] | None, str, float]:
-    """Run argv in a new process group; kill the group after `limit` seconds.
+    """Run argv in a new process group (killed after `limit` seconds); parse the last JSON line it printed.
 
     Returns (outcome, parsed JSON or None, stderr tail, wall seconds); outcome is "done" or "timeout".
     """
-    start = time.perf_counter()
-    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                         text=True, start_new_session=True, cwd=str(REPO_ROOT))
-    if registry:
-        registry.add(p)
-    try:
-        out, err = p.communicate(timeout=limit)
-        outcome = "done"
-    except subprocess.TimeoutExpired:
-        _kill_group(p)
-        out, err = p.communicate()
-        outcome = "timeout"
-    finally:
-        _kill_group(p)  # leftovers the arm may have spawned
-        if registry:
-            registry.discard(p)
-    wall = time.perf_counter() - start
+    outcome, out, err, wall = run_killable_command(argv, limit, registry, cwd=str(REPO_ROOT))
     parsed: dict[str, Any] | None = None
     for line in reversed(out.splitlines()):
         line = line.strip()

@@ -20,6 +20,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Sequence
 
+from hypsearch.batch.killable import kill_group
 from hypsearch.batch.records import CRASHED, MEMORY, TIMEOUT
 
 STARTUP_TIMEOUT = 120.0
@@ -117,10 +118,7 @@ class WorkerHandle:
         """SIGKILL the worker's whole process group and reap it."""
         if self.proc is None:
             return
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        kill_group(self.proc)
         try:
             self.proc.kill()
         except ProcessLookupError:
