@@ -209,3 +209,27 @@ def test_the_check_sees_lazy_and_type_only_imports() -> None:
     assert "hypsearch.engine.cegis" in found  # imported inside solve(), lazily
     assert found["hypsearch.engine.cegis"] is False
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_plugins_and_stages_load_lazily() -> None:
+    """`import hypsearch` and the core pull in no stage above them; `solve x.sl` imports no batch or show."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, hypsearch, hypsearch.core.domain, hypsearch.core.task\n"
+        "above = sorted(m for m in sys.modules if m.startswith(('hypsearch.check', 'hypsearch.search', "
+        "'hypsearch.engine', 'hypsearch.llm', 'hypsearch.proposers', 'hypsearch.domains', 'hypsearch.solvers')))\n"
+        "assert not above, above\n"
+        "import hypsearch.cli\n"
+        "hypsearch.cli.build_parser(['solve', 'x.sl'])\n"
+        "edges = sorted(m for m in sys.modules if m.startswith(('hypsearch.batch', 'hypsearch.cli.')))\n"
+        "assert not edges, edges\n"
+        "from hypsearch import get_domain\n"
+        "get_domain('strings')\n"
+        "others = sorted(m for m in sys.modules if m.startswith('hypsearch.domains.') and '.strings' not in m\n"
+        "                and m != 'hypsearch.domains.logic_semantics')\n"
+        "assert not others, others\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO)
+    assert done.returncode == 0, done.stderr
