@@ -78,8 +78,11 @@ def broken_formats() -> dict[str, PluginError]:
 def detect_format(path: Path) -> TaskFormat:
     """The format that claims `path`; UnsupportedError naming the known ones otherwise."""
     for fmt in available_formats().values():
-        if fmt.detect(path):
-            return fmt
+        try:
+            if fmt.detect(path):
+                return fmt
+        except Exception:  # noqa: BLE001 - a detector failing on an odd file means "not mine"
+            continue
     known = ", ".join(sorted(available_formats())) or "none"
     if not path.exists() and ":" not in str(path):
         raise UnsupportedError(f"{path}: no such file or dataset")

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from hypsearch.domains.jsonl_tasks import first_train_input, read_jsonl
+from hypsearch.domains.jsonl_tasks import first_train_input, load_rows
 from hypsearch.formats import TaskFormat
 from hypsearch.result import Result
 from hypsearch.task import Task
@@ -42,7 +42,7 @@ def task_from_row(row: Mapping[str, Any], name: str, lineno: int, source: str = 
 def load(path: str | Path) -> list[Task]:
     """Every task of a MiniARC JSONL file, in file order."""
     path = Path(path)
-    return [task_from_row(row, path.stem, lineno, f"{path}:{lineno}") for lineno, row in read_jsonl(path)]
+    return load_rows(path, lambda row, lineno, where: task_from_row(row, path.stem, lineno, where))
 
 
 def render(task: Task, result: Result) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from hypsearch.domain import Domain
-from hypsearch.errors import UnsupportedError
+from hypsearch.errors import InvalidTaskError, UnsupportedError
 from hypsearch.formats import TaskFormat
 from hypsearch.program import Const, Var
 from hypsearch.registry import available_domains
@@ -123,11 +123,18 @@ def search_grammar(domain: Domain, fun: SynthFun, grammar: Grammar) -> SearchGra
             prim = domain.primitive(t.head)
             if prim is None:
                 raise UnsupportedError(f"operator `{t.head}` is not in domain {domain.name!r}")
+            if len(t.args) != prim.arity and not (prim.variadic and len(t.args) > prim.arity):
+                raise InvalidTaskError(f"grammar production `{sexpr.show(t)}`: `{t.head}` takes "
+                                       f"{prim.arity} arguments, not {len(t.args)}")
             args = tuple(leaf_or_nt(a, None) for a in t.args)
             prods.append(Production(nt, prim.name, args, cost=prim.cost))
             arg_types = [nts.get(a) or dict(extra)[a] for a in args]
             if prim.ret_type in ("T", "U"):
-                return arg_types[prim.arg_types.index(prim.ret_type)]
+                position = prim.arg_types.index(prim.ret_type) if prim.ret_type in prim.arg_types else -1
+                if not 0 <= position < len(arg_types):
+                    raise InvalidTaskError(f"grammar production `{sexpr.show(t)}`: the sort of `{t.head}` "
+                                           "cannot be told from its arguments")
+                return arg_types[position]
             return prim.ret_type
         raise UnsupportedError(f"grammar production {t!r} is not supported")
 
@@ -176,8 +183,20 @@ def problem_to_task(problem: SygusProblem) -> Task:
 
 
 def load(path: Path) -> list[Task]:
-    """Read one `.sl` file as one task."""
-    return [problem_to_task(parse_sygus_file(path))]
+    """Read one `.sl` file as one task.
+
+    The reader checks arities and sorts; a z3 sort error or an evaluation error while the spec
+    is translated (e.g. through a plug-in's primitive) still becomes a one-line InvalidTaskError."""
+    problem = parse_sygus_file(path)
+    import z3
+
+    try:
+        return [problem_to_task(problem)]
+    except z3.Z3Exception as exc:
+        message = exc.value.decode(errors="replace") if isinstance(exc.value, bytes) else str(exc.value)
+        raise InvalidTaskError(f"{path}: the specification does not translate to z3: {message}") from None
+    except RecursionError:
+        raise InvalidTaskError(f"{path}: the specification is nested too deeply to translate") from None
 
 
 def render(task: Task, result: Result) -> str:
