@@ -115,3 +115,10 @@ def test_cli_domain_check(tmp_path: Path, capsys) -> None:
     assert main(["domain", "check", "--file", str(plugin), "--examples", "20"]) == 1
     out = capsys.readouterr().out
     assert "domain nodoc `add`: has no doc" in out and "fix:" in out
+
+
+@pytest.mark.parametrize("name", ["strings", "lists", "grid", "lia", "bv", "miniscan", "acre"])
+def test_every_built_in_domain_passes_its_own_check(name: str) -> None:
+    from hypsearch.core.registry import get_domain
+
+    assert check_domain(get_domain(name), FAST) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 import lark
 import pytest
@@ -10,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hypsearch.core.errors import ConfigError
-from hypsearch.llm.decoding import decoding_grammar
+from hypsearch.llm.decoding import decoding_grammar, task_grammar_decoding
 from hypsearch.llm.gbnf import lark_to_gbnf
 from hypsearch.llm.replies import extract_program
 from hypsearch.core.registry import get_domain
@@ -88,3 +89,30 @@ def test_holes_are_leaves_only_when_asked_for() -> None:
     lists = get_domain("lists")
     assert '"?"' not in decoding_grammar(lists, SIGNATURES["lists"])
     assert '"?"' in decoding_grammar(lists, SIGNATURES["lists"], holes=True)
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+@functools.lru_cache(maxsize=None)
+def initials_task():  # noqa: ANN201 - a Task
+    from hypsearch.core.formats import detect_format
+
+    path = EXAMPLES / "initials.sl"
+    [task] = detect_format(path).load(path)
+    return task
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data())
+def test_task_grammar_decoding_stays_inside_the_task_grammar(data: st.DataObject) -> None:
+    task = initials_task()
+    strings = get_domain("strings")
+    grammar = _compiled_text(task_grammar_decoding(strings, task.grammar))
+    program = strings.parse(extract_program(derive(grammar, data)), dict(task.signature.params))
+    assert program.type == task.signature.returns and task.grammar.accepts(program)
+
+
+@functools.lru_cache(maxsize=None)
+def _compiled_text(text: str) -> lark.Lark:
+    return lark.Lark(text, parser="earley")

@@ -162,7 +162,7 @@ def test_budget_exhaustion_states_which_budget(server: FakeOpenAIServer, tmp_pat
 
 def test_hybrid_fills_the_holes_of_a_sketch(server: FakeOpenAIServer, tmp_path: Path) -> None:
     server.responder = lambda body: text("(str.++ ? x)") if is_translation(body) else text(json.dumps([RIGHT_RULE]))
-    result = run(server, tmp_path, proposer="hybrid", rounds=1)
+    result = run(server, tmp_path, proposer="hybrid", rounds=1, max_cost=1)  # too small for the enumerator
     assert result.status is Status.SOLVED and result.program_text == '(str.++ "Hi " x)'
     accepted = result.candidates[0]
     assert accepted.provenance.proposer == "llm" and accepted.provenance.hypothesis == RIGHT_RULE
@@ -270,3 +270,11 @@ def test_spec_tasks_get_refinement_rounds_with_counterexamples(server: FakeOpenA
     assert result.status is Status.SOLVED and result.program_text == "(ite (>= x y) x y)"
     asks = hypothesis_requests(server)
     assert len(asks) >= 2 and "The output is x." in messages_of(asks[1])[-1]["content"]
+
+
+def test_hybrid_enumerates_while_the_model_is_slow_or_down(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    """The model's requests run beside the enumeration: a dead endpoint costs the hybrid no symbolic solve."""
+    server.responder = lambda body: error(500)
+    result = run(server, tmp_path, proposer="hybrid", rounds=1, time_limit=20.0)
+    assert result.status is Status.SOLVED and result.program_text == '(str.++ "Hi " x)'
+    assert result.candidates[0].provenance.proposer == "hybrid+symbolic"

@@ -135,7 +135,7 @@ def test_v2_grammar_bitvectors_and_indexed_identifiers() -> None:
 (define-fun shr1 ((x (_ BitVec 8))) (_ BitVec 8) (bvlshr x #x01))
 (synth-fun f ((x (_ BitVec 8))) (_ BitVec 8)
   ((Start (_ BitVec 8)) (B Bool))
-  ((Start (_ BitVec 8) (x #b101 #x0A (shr1 Start) ((_ zero_extend 4) ((_ extract 3 0) Start))
+  ((Start (_ BitVec 8) (x #b00000101 #x0A (shr1 Start) ((_ zero_extend 4) ((_ extract 3 0) Start))
                         (_ bv7 8) (ite B Start Start) (Constant (_ BitVec 8))))
    (B Bool ((bvult Start Start) (Variable Bool)))))
 (constraint (= (f #x0F) (_ bv7 8)))
@@ -146,7 +146,7 @@ def test_v2_grammar_bitvectors_and_indexed_identifiers() -> None:
     assert fun.sort == "(_ BitVec 8)" and bv_width(fun.sort) == 8
     assert fun.grammar is not None
     start = fun.grammar.rule("Start").productions
-    assert start[1] == Lit(5, bv_sort(3)) and start[2] == Lit(10, bv_sort(8))
+    assert start[1] == Lit(5, bv_sort(8)) and start[2] == Lit(10, bv_sort(8))
     assert start[4] == App("(_ zero_extend 4)", (App("(_ extract 3 0)", (Sym("Start"),)),))
     assert split_indexed(start[4].head) == ("zero_extend", (4,))  # type: ignore[union-attr]
     assert start[5] == Sym("(_ bv7 8)")
@@ -175,8 +175,8 @@ def test_invariant_problem_with_primed_variables() -> None:
 
 
 def test_v1_bitvec_sort_negative_numerals_and_v2_minus() -> None:
-    v1 = parse_sygus_text("(set-logic BV)(synth-fun f ((x (BitVec 4))) (BitVec 4))"
-                          "(declare-var x (BitVec 4))(constraint (= (f x) (f -3)))")
+    v1 = parse_sygus_text("(set-logic BV)(synth-fun f ((x (BitVec 4)) (n Int)) (BitVec 4))"
+                          "(declare-var x (BitVec 4))(constraint (= (f x -3) x))")
     assert v1.version == 1 and v1.synth_funs[0].sort == "(_ BitVec 4)"
     v2 = parse_sygus_text("(set-logic LIA)(synth-fun f ((x Int)) Int)"
                           "(constraint (= (f (- 3)) (- (- 3))))")

@@ -353,13 +353,11 @@ class _Checker:
 
     def _pool(self, typ: str | None) -> list[Any]:
         """About 40 sample values of a type (one hypothesis draw, cached)."""
-        from hypothesis import strategies as st
-
         from hypsearch.search.generators import values
 
         if typ not in self._pools:
             try:
-                self._pools[typ] = list(_example(st.lists(values(self.domain, typ), min_size=40, max_size=40)))
+                self._pools[typ] = _samples(values(self.domain, typ), 40)
             except (PluginError, KeyError):
                 self._pools[typ] = []
         return self._pools[typ]
@@ -397,15 +395,22 @@ def check_domain(domain: Domain, settings: CheckSettings | None = None) -> list[
     return checker.failures
 
 
-def _example(strategy: Any) -> Any:
-    """One deterministic-enough sample of a hypothesis strategy (outside a @given test)."""
-    import warnings
+def _samples(strategy: Any, count: int) -> list[Any]:
+    """Up to `count` distinct values of a strategy, the same ones every run (a derandomized hypothesis run:
+    `strategy.example()` is random and may give a pool of one repeated value, which hides wrong encodings)."""
+    from hypothesis import HealthCheck, given, settings
 
-    from hypothesis.errors import NonInteractiveExampleWarning
+    found: dict[str, Any] = {}
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", NonInteractiveExampleWarning)
-        return strategy.example()
+    @settings(max_examples=count * 3, derandomize=True, database=None, deadline=None,
+              suppress_health_check=list(HealthCheck))
+    @given(strategy)
+    def collect(value: Any) -> None:
+        if len(found) < count:
+            found.setdefault(repr(value), value)
+
+    collect()
+    return list(found.values())
 
 
 def _keywords(pattern: Any) -> Iterable[str]:

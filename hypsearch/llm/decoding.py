@@ -17,6 +17,7 @@ import functools
 import itertools
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import lark
 
@@ -24,6 +25,9 @@ from hypsearch.core.domain import TYPE_VARIABLES, Domain, Primitive
 from hypsearch.core.errors import ConfigError
 from hypsearch.core.program import Type
 from hypsearch.core.task import Signature
+
+if TYPE_CHECKING:
+    from hypsearch.core.grammar import SearchGrammar
 
 FENCE_LANGUAGE = "FENCE_LANGUAGE"
 FENCE_LANGUAGE_PATTERN = r"/[a-z]{1,12}/"
@@ -159,6 +163,45 @@ def decoding_grammar(domain: Domain, signature: Signature, *, fence: bool = True
     return "\n".join(lines) + "\n"
 
 
+def task_grammar_decoding(domain: Domain, grammar: "SearchGrammar", *, fence: bool = True,
+                          holes: bool = False) -> str:
+    """Lark text of the programs a task's own grammar derives (a SyGuS `synth-fun` grammar), for decoders.
+
+    One rule per nonterminal, one alternative per production: a reply decoded under it lies in the task's
+    grammar by construction, so no translation is lost to "outside the task's grammar".
+    """
+    literal_rules = tuple((name, typ) for name, (typ, _) in domain.literal_rules.items())
+    literals = _literal_forms(domain.grammar_text(), literal_rules, tuple(domain.decoding_literals.items()))
+    rule = {nt: f"g{k}" for k, (nt, _) in enumerate(grammar.nonterminals)}
+    types = dict(grammar.nonterminals)
+    used: set[tuple[str, str]] = set()
+    lines = [f'start: "```" {FENCE_LANGUAGE}? "\\n" {rule[grammar.start]} "\\n```"' if fence
+             else f"start: {rule[grammar.start]}"]
+    for nt, name in rule.items():
+        alternatives: list[str] = []
+        for prod in grammar.productions_of(nt):
+            if prod.leaf is not None:
+                alternatives.append(_quote(domain.show(prod.leaf)))
+            elif prod.op is None:
+                alternatives.append(rule[prod.args[0]])
+            else:
+                body = ' " " '.join(rule[a] for a in prod.args)
+                alternatives.append(f'{_quote("(" + prod.op + " ")} {body} ")"' if prod.args
+                                    else _quote(f"({prod.op})"))
+        if types[nt] in grammar.any_constant:
+            for lit in literals:
+                if lit.type == types[nt]:
+                    alternatives.append(lit.terminal)
+                    used.add((lit.terminal, lit.pattern))
+        if holes:
+            alternatives.append('"?"')
+        lines.append(f"{name}: " + "\n    | ".join(dict.fromkeys(alternatives) or ['"?"']))
+    lines.extend(f"{terminal}: {pattern}" for terminal, pattern in sorted(used))
+    if fence:
+        lines.append(f"{FENCE_LANGUAGE}: {FENCE_LANGUAGE_PATTERN}")
+    return "\n".join(lines) + "\n"
+
+
 HYPOTHESIS_CHARS = r'/"[^"\\\n]{8,100}([^"\\\n]{1,100})?([^"\\\n]{1,100})?"/'
 """One rule in words: a JSON string of 8 to 300 characters with no quote, backslash or line break inside."""
 
@@ -174,4 +217,4 @@ def hypotheses_grammar(count: int) -> str:
     return f'start: "[" HYPOTHESIS{more} "]"\nHYPOTHESIS: {HYPOTHESIS_CHARS}\n'
 
 
-__all__ = ["decoding_grammar", "hypotheses_grammar"]
+__all__ = ["decoding_grammar", "hypotheses_grammar", "task_grammar_decoding"]

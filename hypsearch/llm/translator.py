@@ -106,7 +106,7 @@ def grammar_for(config: "EndpointConfig", domain: Domain, task: Task, mode: str 
     grammar; older models reject them).  `holes` admits `?` constants (the hybrid proposer fills them).
     """
     from hypsearch.llm.client import GrammarSpec
-    from hypsearch.llm.decoding import decoding_grammar
+    from hypsearch.llm.decoding import decoding_grammar, task_grammar_decoding
     from hypsearch.llm.gbnf import lark_to_gbnf
 
     if mode == "off" or config.backend == "generic":
@@ -114,7 +114,11 @@ def grammar_for(config: "EndpointConfig", domain: Domain, task: Task, mode: str 
     if config.backend == "openai" and mode == "auto" and not config.model.split("/")[-1].startswith("gpt-5"):
         return None
     try:
-        text = decoding_grammar(domain, task.signature, fence=config.backend != "openai", holes=holes)
+        fence = config.backend != "openai"
+        if task.grammar is not None:  # the task bounds its programs (SyGuS): decode inside that grammar
+            text = task_grammar_decoding(domain, task.grammar, fence=fence, holes=holes)
+        else:
+            text = decoding_grammar(domain, task.signature, fence=fence, holes=holes)
         if config.backend == "llamacpp":
             lark_to_gbnf(text)  # refused here rather than by the server
     except ConfigError:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import threading
 import time
 from typing import Any, Iterator, Sequence
 
@@ -18,7 +19,8 @@ from hypsearch.check.interpreter import evaluate
 from hypsearch.core.candidate import Provenance
 from hypsearch.check.checker import Proposal
 from hypsearch.core.domain import Domain
-from hypsearch.core.errors import EvaluationError
+from hypsearch.core.errors import BudgetExhausted, EvaluationError
+from hypsearch.llm.client import LLMCallFailed
 from hypsearch.core.program import Hole, Term, Var, holes, size, subterms, substitute
 from hypsearch.proposers import ProposerContext
 from hypsearch.proposers.llm import LLMProposer
@@ -29,6 +31,8 @@ from hypsearch.core.task import Task
 MAX_FRAGMENTS = 40
 MAX_FRAGMENT_SIZE = 12
 MAX_FILLINGS = 2000
+SYMBOLIC_FIRST_SHARE = 0.5
+"""Share of round 0 the plain enumeration gets while the model's first requests run beside it."""
 
 
 def fragments(programs: Sequence[Term], limit: int = MAX_FRAGMENTS) -> list[Term]:
@@ -104,7 +108,32 @@ class HybridProposer:
         self.llm.observe(candidate)
 
     def propose(self, ctx: ProposerContext) -> Iterator[Proposal]:
-        yield from self.llm.propose(ctx)
+        if ctx.round == 0:
+            yield from self._model_beside_enumeration(ctx)
+        else:
+            yield from self.llm.propose(ctx)
+        yield from self._enriched_enumeration(ctx)
+
+    def _model_beside_enumeration(self, ctx: ProposerContext) -> Iterator[Proposal]:
+        """Round 0: the model's requests run in a thread while the plain enumeration runs here.
+
+        The model waits on its server (another core), so the enumeration loses no time to it: whatever the
+        symbolic proposer finds alone in its share, the hybrid finds too.  An endpoint fault ends only the
+        model's half (its reason stays in the LLM stats); a configuration error still ends the task.
+        """
+        background = _Background(self.llm.propose(ctx))
+        try:
+            now = time.monotonic()
+            share = dataclasses.replace(ctx, deadline=now + SYMBOLIC_FIRST_SHARE * max(ctx.deadline - now, 0.0))
+            for proposal in self.symbolic.propose(share):
+                yield dataclasses.replace(proposal, provenance=Provenance(
+                    self.name + "+" + proposal.provenance.proposer, ctx.round))
+            yield from background.results(ctx.deadline)
+        finally:
+            background.cancel()
+
+    def _enriched_enumeration(self, ctx: ProposerContext) -> Iterator[Proposal]:
+        """Fill the model's sketches, then enumerate over a grammar enriched with its fragments."""
         st = self.llm.state(ctx)
         domain, task = ctx.domain, ctx.task
         filled = [c.program for c in st.checked if c.program is not None]
@@ -120,6 +149,8 @@ class HybridProposer:
         rounds_left = max(self.rounds - ctx.round, 1)
         until = now + max(ctx.deadline - now, 0.0) / rounds_left
         custom = getattr(domain, "enumerate_candidates", None) is not None and task.grammar is None
+        if ctx.round == 0 and not pieces:
+            return  # nothing new to enumerate with: the plain search already had its turn
         sub_task = task
         if not custom and pieces:
             base = task.grammar or domain.search_grammar(task)
@@ -131,3 +162,49 @@ class HybridProposer:
         for proposal in self.symbolic.propose(sub):
             yield dataclasses.replace(proposal, provenance=Provenance(
                 self.name + "+" + proposal.provenance.proposer, ctx.round))
+
+
+class _Background:
+    """Drain a proposal generator in a daemon thread; hand its proposals over when asked."""
+
+    def __init__(self, proposals: Iterator[Proposal]) -> None:
+        self._proposals = proposals
+        self._done = threading.Event()
+        self._cancelled = threading.Event()
+        self._lock = threading.Lock()
+        self._ready: list[Proposal] = []
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="hypsearch-hybrid-llm", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            for proposal in self._proposals:
+                with self._lock:
+                    self._ready.append(proposal)
+                if self._cancelled.is_set():
+                    break
+        except (LLMCallFailed, BudgetExhausted):  # the model's half ends; its reason is in the stats
+            pass
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the engine's thread
+            self._error = exc
+        finally:
+            self._done.set()
+
+    def results(self, deadline: float) -> Iterator[Proposal]:
+        """Every proposal the thread makes until it ends or `deadline` passes, as they come."""
+        while True:
+            finished = self._done.wait(timeout=max(0.0, min(0.05, deadline - time.monotonic())))
+            with self._lock:
+                batch, self._ready = self._ready, []
+            yield from batch
+            if finished and not self._ready:
+                break
+            if time.monotonic() > deadline:
+                return
+        if self._error is not None:
+            raise self._error
+
+    def cancel(self) -> None:
+        """Ask the thread to stop after its current request (it is a daemon: it never holds the process)."""
+        self._cancelled.set()

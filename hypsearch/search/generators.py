@@ -86,7 +86,11 @@ def z3_value(domain: Domain, term: Term, env: Mapping[str, Any], timeout_ms: int
     solver.add(result == expr)
     if solver.check() != z3.sat:
         return None
-    return vt.from_z3(solver.model().eval(result, model_completion=True))
+    value = z3.simplify(solver.model().eval(result, model_completion=True))
+    try:
+        return vt.from_z3(value)
+    except (AttributeError, TypeError, z3.Z3Exception, ValueError):
+        return None  # z3 gave no value the type can read back: unsure, not wrong
 
 
 def _vars(term: Term) -> list[Var]:

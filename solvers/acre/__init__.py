@@ -1,6 +1,6 @@
 """ACRE in Qiu et al.'s JSONL form (`{"input": [object names], "output": "on"}`) as acre Tasks.
 
-Registered under the `hypsearch.core.formats` entry point `acre`; a `.jsonl` file is claimed
+Registered under the `hypsearch.formats` entry point `acre`; a `.jsonl` file is claimed
 when its first train input is a list of object names.  Test pairs keep their ACRE query
 `type` (direct, indirect, screen_off, potential) in `task.metadata["test_types"]`.
 """
@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any, Mapping
 
-from hypsearch.solvers.jsonl_tasks import first_train_input, pairs, read_jsonl, task_id
+from hypsearch.solvers.jsonl_tasks import first_train_input, load_rows, pairs, task_id
 from hypsearch.core.errors import InvalidTaskError
 from hypsearch.core.formats import TaskFormat
 from hypsearch.core.result import Result
@@ -31,17 +31,17 @@ def _example(pair: Mapping[str, Any], tid: str, where: str) -> Example:
 
     objs = pair["input"]
     if not isinstance(objs, list) or not all(is_object(o) for o in objs):
-        raise InvalidTaskError(f"task {tid}: {where}: input must be a list of object names")
+        raise InvalidTaskError(f"task {tid}: {where}: input must be a list of object names, found {objs!r:.60}")
     label = pair.get("output")
-    if label is not None and label not in LABELS:
-        raise InvalidTaskError(f"task {tid}: {where}: output {label!r} is not one of {', '.join(LABELS)}")
+    if label is not None and (not isinstance(label, str) or label not in LABELS):
+        raise InvalidTaskError(f"task {tid}: {where}: output {label!r:.40} is not one of {', '.join(LABELS)}")
     return Example((frozenset(objs),), label)
 
 
 def task_from_row(row: Mapping[str, Any], tid: str, source: str = "") -> Task:
     """One ACRE line as a Task `f(x: Objects) -> Label`."""
-    train = pairs(row, "train", tid)
-    test = pairs(row, "test", tid)
+    train = pairs(row, "train", tid, source)
+    test = pairs(row, "test", tid, source)
     examples = tuple(_example(p, tid, f"train pair {i}") for i, p in enumerate(train, 1))
     if any(ex.output == "undetermined" for ex in examples):
         raise InvalidTaskError(f"task {tid}: train panels must be on or off")
@@ -54,7 +54,7 @@ def task_from_row(row: Mapping[str, Any], tid: str, source: str = "") -> Task:
 
 def load(path: str | Path) -> list[Task]:
     """Every task of an ACRE JSONL file, in file order."""
-    return [task_from_row(row, task_id(path, row, n), f"{path}:{n}") for n, row in read_jsonl(path)]
+    return load_rows(path, lambda row, n, where: task_from_row(row, task_id(path, row, n), where))
 
 
 def render(task: Task, result: Result) -> str:

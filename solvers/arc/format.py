@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from hypsearch.domains.grid.values import MAX_SIDE, Grid
-from hypsearch.core.errors import InputSyntaxError, InvalidTaskError, SourceLocation, caret_context
+from hypsearch.solvers.jsonl_tasks import located, parse_json, read_text, short_json
+from hypsearch.core.errors import InvalidTaskError
 from hypsearch.core.task import Example, Signature, Task
 
 SIGNATURE = Signature((("x", "Grid"),), "Grid")
@@ -41,7 +42,7 @@ def parse_grid(value: Any, task_id: str, where: str) -> Grid:
             raise InvalidTaskError(f"task {task_id}: {where}: row {r} has {len(row)} cells, expected {width}")
         for c, v in enumerate(row, 1):
             if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 9:
-                raise InvalidTaskError(f"task {task_id}: {where}: row {r} column {c} holds {v!r}, "
+                raise InvalidTaskError(f"task {task_id}: {where}: row {r} column {c} holds {short_json(v)}, "
                                        "expected a colour 0-9")
     if len(value) > MAX_SIDE or (width or 0) > MAX_SIDE:
         raise InvalidTaskError(f"task {task_id}: {where}: grid is {len(value)}x{width}, larger than 30x30")
@@ -83,13 +84,11 @@ def task_from_dict(task_id: str, data: Any, source: str = "") -> Task:
 def load_task(path: str | Path) -> Task:
     """Load one ARC task JSON file; its id is the file stem."""
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
+    data = parse_json(read_text(path), path)
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        loc = SourceLocation(str(path), exc.lineno, exc.colno, caret_context(text, exc.lineno, exc.colno))
-        raise InputSyntaxError(f"invalid JSON: {exc.msg}", loc) from None
-    return task_from_dict(path.stem, data, str(path))
+        return task_from_dict(path.stem, data, str(path))
+    except InvalidTaskError as exc:
+        raise located(str(path), exc) from None
 
 
 def load_folder(path: str | Path) -> list[Task]:

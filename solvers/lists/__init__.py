@@ -9,10 +9,12 @@ list of its colours.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
-from hypsearch.core.errors import InvalidTaskError
+from hypsearch.solvers.jsonl_tasks import pairs, parse_json, read_text
+from hypsearch.core.errors import InputSyntaxError, InvalidTaskError
 from hypsearch.core.formats import TaskFormat
 from hypsearch.core.result import Result
 from hypsearch.core.task import Example, Signature, Task
@@ -25,24 +27,35 @@ def _as_list(value: Any, where: str) -> tuple[int, ...]:
     if isinstance(value, str):
         try:
             value = json.loads(value)
-        except json.JSONDecodeError as exc:
-            raise InvalidTaskError(f"{where}: not a list literal: {value!r:.60}") from exc
+        except (ValueError, RecursionError):
+            raise InvalidTaskError(f"{where}: not a list literal: {value!r:.60}") from None
     if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
-        raise InvalidTaskError(f"{where}: expected a list of integers, got {value!r:.60}")
+        raise InvalidTaskError(f"{where}: expected a list of integers, got {_shown(value)}")
     return tuple(value)
+
+
+def _shown(value: Any, most: int = 60) -> str:
+    try:
+        text = json.dumps(value)
+    except (ValueError, RecursionError, TypeError):
+        text = type(value).__name__
+    return text if len(text) <= most else text[:most] + "…"
+
+
+def _object(value: Any, where: str, wanted: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise InvalidTaskError(f"{where}: expected {wanted}, found {type(value).__name__} {_shown(value, 40)}")
+    return value
 
 
 def _row(grid: Any, where: str) -> tuple[int, ...]:
     if not (isinstance(grid, list) and len(grid) == 1):
-        raise InvalidTaskError(f"{where}: a 1D-ARC grid must have exactly one row")
+        raise InvalidTaskError(f"{where}: a 1D-ARC grid must have exactly one row, found {_shown(grid, 40)}")
     return _as_list(grid[0], where)
 
 
 def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise InvalidTaskError(f"{path}: invalid JSON at line {exc.lineno}: {exc.msg}") from exc
+    return parse_json(read_text(path), path)
 
 
 # -- List Functions ------------------------------------------------------------------
@@ -51,26 +64,42 @@ def load_list_functions(path: Path) -> list[Task]:
     """Qiu et al.'s `list_function*.jsonl` (one task per line) or one of Rule's `cNNN_K.json` files."""
     path = Path(path)
     if path.suffix == ".json":
-        data = _read_json(path)
-        pairs = [Example((_as_list(d["i"], f"{path}"),), _as_list(d["o"], f"{path}")) for d in data["data"]]
-        return [Task(path.stem, "lists", SIGNATURE, tuple(pairs[:8]), tuple(pairs[8:]), source=str(path),
-                     metadata={"program": data.get("program", "")})]
+        data = _object(_read_json(path), str(path), 'an object with a "data" list of {"i", "o"} pairs')
+        rows = data.get("data")
+        if not isinstance(rows, list) or not rows:
+            raise InvalidTaskError(f"{path}: \"data\" must be a non-empty list of {{\"i\", \"o\"}} pairs, "
+                                   f"found {_shown(rows, 40)}")
+        examples = []
+        for k, d in enumerate(rows, 1):
+            d = _object(d, f"{path}: pair {k}", 'an object {"i": [...], "o": [...]}')
+            for key in ("i", "o"):
+                if key not in d:
+                    raise InvalidTaskError(f"{path}: pair {k} has no {key!r}")
+            examples.append(Example((_as_list(d["i"], f"{path}: pair {k} i"),), _as_list(d["o"], f"{path}: pair {k} o")))
+        program = data.get("program", "")
+        return [Task(path.stem, "lists", SIGNATURE, tuple(examples[:8]), tuple(examples[8:]), source=str(path),
+                     metadata={"program": program if isinstance(program, str) else ""})]
     tasks = []
-    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for line_no, line in enumerate(read_text(path).split("\n"), 1):
         if not line.strip():
             continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InvalidTaskError(f"{path}:{line_no}: invalid JSON: {exc.msg}") from exc
         where = f"{path}:{line_no}"
+        row = _object(parse_json(line, path, line_no), where, "an object with train and test pairs")
+        idx = row.get("idx", line_no - 1)
+        if isinstance(idx, bool) or not isinstance(idx, int) or not 0 <= idx < 10**9:
+            raise InvalidTaskError(f"{where}: idx must be a task number, found {_shown(idx, 40)}")
+        tid = f"c{idx + 1:03d}"
 
         def examples(key: str) -> tuple[Example, ...]:
-            return tuple(Example((_as_list(e["input"], where),), _as_list(e["output"], where)) for e in row[key])
+            out = []
+            for k, e in enumerate(pairs(row, key, tid, where), 1):
+                at = f"{where}: task {tid}: {key} pair {k}"
+                output = e.get("output")
+                out.append(Example((_as_list(e["input"], f"{at} input"),),
+                                   None if output is None else _as_list(output, f"{at} output")))
+            return tuple(out)
 
-        idx = int(row.get("idx", line_no - 1))
-        tasks.append(Task(f"c{idx + 1:03d}", "lists", SIGNATURE, examples("train"), examples("test"),
-                          source=f"{path}#{idx}"))
+        tasks.append(Task(tid, "lists", SIGNATURE, examples("train"), examples("test"), source=f"{path}#{idx}"))
     return tasks
 
 
@@ -84,7 +113,8 @@ def _detect_list_functions(path: Path) -> bool:
         if path.suffix == ".json":
             data = _read_json(path)
             return isinstance(data, dict) and "data" in data and isinstance(data["data"][0].get("i"), list)
-    except (OSError, ValueError, KeyError, IndexError, TypeError, InvalidTaskError):
+    except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError, RecursionError,
+            InputSyntaxError, InvalidTaskError):
         return False
     return False
 
@@ -107,11 +137,17 @@ def load_1darc(path: Path) -> list[Task]:
     path = Path(path)
     if path.is_dir():
         return [t for f in sorted(path.rglob("*.json")) for t in load_1darc(f)]
-    data = _read_json(path)
+    data = _object(_read_json(path), str(path), "an ARC task object with train and test pairs")
     where = str(path)
 
     def examples(key: str) -> tuple[Example, ...]:
-        return tuple(Example((_row(e["input"], where),), _row(e["output"], where)) for e in data.get(key, []))
+        out = []
+        for k, e in enumerate(pairs(data, key, path.stem, where), 1):
+            at = f"{where}: {key} pair {k}"
+            output = e.get("output")
+            out.append(Example((_row(e["input"], f"{at} input"),),
+                               None if output is None else _row(output, f"{at} output")))
+        return tuple(out)
 
     return [Task(path.stem, "lists", SIGNATURE, examples("train"), examples("test"), source=str(path),
                  metadata={"concept": path.parent.name})]
@@ -125,7 +161,8 @@ def _detect_1darc(path: Path) -> bool:
         data = _read_json(path)
         grids = [g for e in (*data["train"], *data["test"]) for g in (e["input"], e.get("output", [[0]]))]
         return all(isinstance(g, list) and len(g) == 1 for g in grids)
-    except (OSError, KeyError, TypeError, InvalidTaskError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError, InputSyntaxError,
+            InvalidTaskError):
         return False
 
 
@@ -133,10 +170,16 @@ def load_1darc_split(path: Path) -> list[Task]:
     """The Hypothesis Search split file (`[{concept, filename}, …]`), resolved beside `../dataset`."""
     path = Path(path)
     entries = _read_json(path)
+    if not isinstance(entries, list) or not entries:
+        raise InvalidTaskError(f"{path}: expected a non-empty list of {{\"concept\", \"filename\"}} entries, "
+                               f"found {_shown(entries, 40)}")
     root = path.parent.parent / "dataset"
     tasks = []
-    for entry in entries:
-        name = entry["filename"]
+    for k, entry in enumerate(entries, 1):
+        name = entry.get("filename") if isinstance(entry, dict) else None
+        if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9][\w.-]{0,200}_[\w.-]*\.json", name):
+            raise InvalidTaskError(f"{path}: entry {k}: expected \"filename\": \"<concept>_<n>.json\", "
+                                   f"found {_shown(entry, 40)}")
         task_file = root / name.rsplit("_", 1)[0] / name
         if not task_file.exists():
             raise InvalidTaskError(f"{path}: split entry {name} not found under {root}")
@@ -151,7 +194,7 @@ def _detect_1darc_split(path: Path) -> bool:
     try:
         data = _read_json(path)
         return isinstance(data, list) and bool(data) and all("filename" in e and "concept" in e for e in data)
-    except (OSError, TypeError, InvalidTaskError):
+    except (OSError, ValueError, TypeError, RecursionError, InputSyntaxError, InvalidTaskError):
         return False
 
 

@@ -1,4 +1,4 @@
-"""MiniARC (5×5 ARC, Qiu et al. 2024 JSONL form) as grid Tasks, plus its `hypsearch.core.formats` entry.
+"""MiniARC (5×5 ARC, Qiu et al. 2024 JSONL form) as grid Tasks, plus its `hypsearch.formats` entry.
 
 Each line `{"idx": n, "train": [{"input": grid, "output": grid}, ...], "test": [...]}` becomes
 one Task of the `grid` domain (`f(x: Grid) -> Grid`).  Unlike ARC, MiniARC is scored with a
@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from hypsearch.solvers.jsonl_tasks import first_train_input, read_jsonl
+from hypsearch.solvers.jsonl_tasks import first_train_input, load_rows
 from hypsearch.core.formats import TaskFormat
 from hypsearch.core.result import Result
 from hypsearch.core.task import Task
@@ -42,7 +42,7 @@ def task_from_row(row: Mapping[str, Any], name: str, lineno: int, source: str = 
 def load(path: str | Path) -> list[Task]:
     """Every task of a MiniARC JSONL file, in file order."""
     path = Path(path)
-    return [task_from_row(row, path.stem, lineno, f"{path}:{lineno}") for lineno, row in read_jsonl(path)]
+    return load_rows(path, lambda row, lineno, where: task_from_row(row, path.stem, lineno, where))
 
 
 def render(task: Task, result: Result) -> str:
@@ -64,4 +64,4 @@ def score(task: Task, predictions: Sequence[Sequence[Any]]) -> tuple[int, int]:
 
 
 FORMAT = TaskFormat(FORMAT_NAME, detect, load, render)
-"""Registered under the `hypsearch.core.formats` entry point `miniarc`."""
+"""Registered under the `hypsearch.formats` entry point `miniarc`."""

@@ -1,6 +1,6 @@
 """MiniSCAN in Qiu et al.'s JSONL form (`{"input": "dax fep", "output": "RED RED RED"}`) as Tasks.
 
-Registered under the `hypsearch.core.formats` entry point `miniscan`; a `.jsonl` file is claimed
+Registered under the `hypsearch.formats` entry point `miniscan`; a `.jsonl` file is claimed
 when its first train input is a sentence of letter-only words (List Functions inputs,
 `"[1, 2]"`, are not).  Reads `scan.jsonl` and `scan_rand.jsonl` alike.
 """
@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any, Mapping
 
-from hypsearch.solvers.jsonl_tasks import first_train_input, pairs, read_jsonl, task_id
+from hypsearch.solvers.jsonl_tasks import first_train_input, load_rows, pairs, task_id
 from hypsearch.core.errors import InvalidTaskError
 from hypsearch.core.formats import TaskFormat
 from hypsearch.core.result import Result
@@ -31,7 +31,8 @@ def detect(path: Path) -> bool:
 
 def _text(value: Any, tid: str, where: str) -> str:
     if not isinstance(value, str) or '"' in value:
-        raise InvalidTaskError(f"task {tid}: {where} must be a string of words without double quotes")
+        raise InvalidTaskError(f"task {tid}: {where} must be a string of words without double quotes, "
+                               f"found {value!r:.60}")
     return " ".join(value.split())
 
 
@@ -42,8 +43,8 @@ def task_from_row(row: Mapping[str, Any], tid: str, source: str = "") -> Task:
         return Example((_text(p["input"], tid, where + " input"),),
                        None if out is None else _text(out, tid, where + " output"))
 
-    train = pairs(row, "train", tid)
-    test = pairs(row, "test", tid)
+    train = pairs(row, "train", tid, source)
+    test = pairs(row, "test", tid, source)
     return Task(
         id=tid, domain="miniscan", signature=SIGNATURE,
         examples=tuple(example(p, f"train pair {i}") for i, p in enumerate(train, 1)),
@@ -54,7 +55,7 @@ def task_from_row(row: Mapping[str, Any], tid: str, source: str = "") -> Task:
 
 def load(path: str | Path) -> list[Task]:
     """Every task of a MiniSCAN JSONL file, in file order."""
-    return [task_from_row(row, task_id(path, row, n), f"{path}:{n}") for n, row in read_jsonl(path)]
+    return load_rows(path, lambda row, n, where: task_from_row(row, task_id(path, row, n), where))
 
 
 def render(task: Task, result: Result) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypsearch.core.errors import UnsupportedError
+from hypsearch.core.errors import InvalidTaskError, UnsupportedError
 from hypsearch.core.formats import TaskFormat
 from hypsearch.core.result import Result, Status
 from hypsearch.core.task import Example, Signature, Task
@@ -56,8 +56,20 @@ def problem_to_task(problem: SygusProblem) -> Task:
 
 
 def load(path: Path) -> list[Task]:
-    """Read one `.sl` file as one task."""
-    return [problem_to_task(parse_sygus_file(path))]
+    """Read one `.sl` file as one task.
+
+    The reader checks arities and sorts; a z3 sort error or an evaluation error while the spec
+    is translated (e.g. through a plug-in's primitive) still becomes a one-line InvalidTaskError."""
+    problem = parse_sygus_file(path)
+    import z3
+
+    try:
+        return [problem_to_task(problem)]
+    except z3.Z3Exception as exc:
+        message = exc.value.decode(errors="replace") if isinstance(exc.value, bytes) else str(exc.value)
+        raise InvalidTaskError(f"{path}: the specification does not translate to z3: {message}") from None
+    except RecursionError:
+        raise InvalidTaskError(f"{path}: the specification is nested too deeply to translate") from None
 
 
 def render(task: Task, result: Result) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hypsearch.core.domain import Domain
-from hypsearch.core.errors import UnsupportedError
+from hypsearch.core.errors import InvalidTaskError, UnsupportedError
 from hypsearch.core.grammar import Production, SearchGrammar
 from hypsearch.core.program import Const, Var
 from hypsearch.core.registry import available_domains
@@ -115,11 +115,18 @@ def search_grammar(domain: Domain, fun: SynthFun, grammar: Grammar) -> SearchGra
             prim = domain.primitive(t.head)
             if prim is None:
                 raise UnsupportedError(f"operator `{t.head}` is not in domain {domain.name!r}")
+            if len(t.args) != prim.arity and not (prim.variadic and len(t.args) > prim.arity):
+                raise InvalidTaskError(f"grammar production `{sexpr.show(t)}`: `{t.head}` takes "
+                                       f"{prim.arity} arguments, not {len(t.args)}")
             args = tuple(leaf_or_nt(a, None) for a in t.args)
             prods.append(Production(nt, prim.name, args, cost=prim.cost))
             arg_types = [nts.get(a) or dict(extra)[a] for a in args]
             if prim.ret_type in ("T", "U"):
-                return arg_types[prim.arg_types.index(prim.ret_type)]
+                position = prim.arg_types.index(prim.ret_type) if prim.ret_type in prim.arg_types else -1
+                if not 0 <= position < len(arg_types):
+                    raise InvalidTaskError(f"grammar production `{sexpr.show(t)}`: the sort of `{t.head}` "
+                                           "cannot be told from its arguments")
+                return arg_types[position]
             return prim.ret_type
         raise UnsupportedError(f"grammar production {t!r} is not supported")
 

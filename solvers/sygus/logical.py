@@ -37,7 +37,9 @@ RIGHT_ASSOC = frozenset({"=>"})
 def _fold(prim: Primitive, args: list[z3.ExprRef]) -> z3.ExprRef:
     """Apply a binary primitive to n arguments as SMT-LIB reads it: left-associative (`+ - * and or
     xor`), right-associative (`=>`), or chainable (`= < <= …`: pairwise, conjoined)."""
-    if len(args) == prim.arity or prim.arity != 2:
+    if len(args) == prim.arity or prim.arity != 2 or len(args) < 2:
+        if len(args) != prim.arity:  # the reader checks arities; this guards other callers
+            raise UnsupportedError(f"`{prim.name}` takes {prim.arity} arguments, got {len(args)}")
         return prim.encode(*args)
     if prim.name in RIGHT_ASSOC and len(args) > 2:
         out = args[-1]
@@ -423,10 +425,12 @@ def _fold_terms(domain: Domain, op: str, args: list[Term]) -> Term:
             ret = a[prim.arg_types.index(ret)].type
         return TApp(prim.name, tuple(a), ret)
 
-    if len(args) == prim.arity or prim.arity != 2:
+    if len(args) == prim.arity or prim.arity != 2 or len(args) < 2:
         if len(args) != prim.arity:
             raise UnsupportedError(f"`{op}` takes {prim.arity} arguments, got {len(args)}")
         return app(args)
+    if prim.name == "distinct":  # pairwise, not chained
+        return _fold_terms(domain, "and", [app([a, b]) for i, a in enumerate(args) for b in args[i + 1:]])
     if prim.name in RIGHT_ASSOC and len(args) > 2:
         out = args[-1]
         for a in reversed(args[:-1]):

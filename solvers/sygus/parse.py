@@ -29,6 +29,9 @@ from hypsearch.solvers.sygus.problem import (
 from hypsearch.solvers.sygus.sexpr import (
     App, Let, Lit, Sym, Term, bv_sort, decode_string_literal, is_simple_symbol,
 )
+from hypsearch.solvers.sygus.sorts import (
+    MAX_EXPANSION, MAX_TERM_DEPTH, Signature, SortChecker, SortError, expansion, modelled,
+)
 
 __all__ = ["parse_sygus_text", "parse_sygus_file", "parse_term", "sygus_lark"]
 
@@ -100,6 +103,36 @@ class _State:
     positions: dict[str, Token] = field(default_factory=dict)  # first use in the current command
     v1_syntax: list[Token] = field(default_factory=list)
     v2_grammar: bool = False
+    nodes: dict[int, Token] = field(default_factory=dict)  # id(term) -> its token, for located errors
+    depth: dict[int, int] = field(default_factory=dict)    # id(term) -> nesting depth (leaves: 1)
+
+
+def _built(node: Term, token: Token, children: tuple[Any, ...] = ()) -> Term:
+    """Record where `node` was read (and how deep it is); refuse terms nested beyond the limit."""
+    state = getattr(_LOCAL, "state", None) or _state()
+    state.nodes[id(node)] = token
+    if children:  # (leaves are depth 1; no recorded application is dropped, so no id is reused)
+        depths = state.depth
+        depth = 1 + max([depths.get(id(child), 1) for child in children])
+        if depth > MAX_TERM_DEPTH:
+            raise _Fail(f"term nested more than {MAX_TERM_DEPTH} deep (this reader's limit)", token)
+        depths[id(node)] = depth
+    return node
+
+
+_MAX_DIGITS = 4000  # Python refuses to convert longer decimal numerals
+
+
+def _int(token: Token) -> int:
+    if len(token) > _MAX_DIGITS:
+        raise _Fail(f"numeral of {len(token)} digits; this reader takes at most {_MAX_DIGITS}", token)
+    return int(token)
+
+
+class _IndexedName(str):
+    """Identifier text of `(_ name index...)` that remembers the token of its name."""
+
+    token: Token
 
 
 _LOCAL = threading.local()
@@ -124,7 +157,7 @@ def _index_text(token: Token) -> str:
     if token.type == "NUMERAL":
         if token.startswith("-"):
             raise _Fail("an index must be a non-negative numeral", token)
-        return str(int(token))
+        return str(_int(token))
     return _name(token)
 
 
@@ -153,18 +186,18 @@ class _Builder(Transformer):  # type: ignore[type-arg]
         token = children[0]
         if token.startswith("-"):
             _state().v1_syntax.append(token)
-        return Lit(int(token), "Int")
+        return _built(Lit(_int(token), "Int"), token)
 
-    def string(self, children: list[Token]) -> Lit:
-        return Lit(decode_string_literal(children[0][1:-1]), "String")
+    def string(self, children: list[Token]) -> Term:
+        return _built(Lit(decode_string_literal(children[0][1:-1]), "String"), children[0])
 
-    def hexbv(self, children: list[Token]) -> Lit:
+    def hexbv(self, children: list[Token]) -> Term:
         digits = children[0][2:]
-        return Lit(int(digits, 16), bv_sort(4 * len(digits)))
+        return _built(Lit(int(digits, 16), bv_sort(4 * len(digits))), children[0])
 
-    def binbv(self, children: list[Token]) -> Lit:
+    def binbv(self, children: list[Token]) -> Term:
         digits = children[0][2:]
-        return Lit(int(digits, 2), bv_sort(len(digits)))
+        return _built(Lit(int(digits, 2), bv_sort(len(digits))), children[0])
 
     def decimal(self, children: list[Token]) -> Lit:
         raise _Fail("decimal (Real) literals are not supported", children[0], unsupported=True)
@@ -172,17 +205,19 @@ class _Builder(Transformer):  # type: ignore[type-arg]
     def sym(self, children: list[Token]) -> Term:
         token = children[0]
         if token == "true" or token == "false":
-            return Lit(token == "true", "Bool")
+            return _built(Lit(token == "true", "Bool"), token)
         name = _name(token)
         _state().positions.setdefault(name, token)
-        return Sym(name)
+        return _built(Sym(name), token)
 
     def indexed(self, children: list[Token]) -> str:
         head, *indices = children
-        return f"(_ {_name(head)} {' '.join(_index_text(i) for i in indices)})"
+        text = _IndexedName(f"(_ {_name(head)} {' '.join(_index_text(i) for i in indices)})")
+        text.token = head
+        return text
 
-    def sym_indexed(self, children: list[str]) -> Sym:
-        return Sym(children[0])
+    def sym_indexed(self, children: list[_IndexedName]) -> Term:
+        return _built(Sym(str(children[0])), children[0].token)
 
     def app(self, children: list[Any]) -> Term:
         head, *args = children
@@ -192,12 +227,12 @@ class _Builder(Transformer):  # type: ignore[type-arg]
             arg = args[0]
             if isinstance(arg, Lit) and arg.sort == "Int" and not isinstance(arg.value, bool) \
                     and isinstance(arg.value, int) and arg.value > 0:
-                return Lit(-arg.value, "Int")
-        return App(name, tuple(args))
+                return _built(Lit(-arg.value, "Int"), head)
+        return _built(App(name, tuple(args)), head, tuple(args))
 
-    def app_indexed(self, children: list[Any]) -> App:
+    def app_indexed(self, children: list[Any]) -> Term:
         head, *args = children
-        return App(head, tuple(args))
+        return _built(App(str(head), tuple(args)), head.token, tuple(args))
 
     def binding(self, children: list[Any]) -> tuple[Token, Term]:
         return children[0], children[1]
@@ -209,7 +244,8 @@ class _Builder(Transformer):  # type: ignore[type-arg]
             if _name(token) in seen:
                 raise _Fail(f"`{_name(token)}` is bound twice in the same let", token)
             seen.add(_name(token))
-        return Let(tuple((_name(token), value) for token, value in bindings), body)
+        let = Let(tuple((_name(token), value) for token, value in bindings), body)
+        return _built(let, bindings[0][0], (*(value for _, value in bindings), body))
 
     # ---- sorts
     def sort_name(self, children: list[Token]) -> str:
@@ -219,13 +255,13 @@ class _Builder(Transformer):  # type: ignore[type-arg]
         head, *indices = children
         name = _name(head)
         if name == "BitVec" and (len(indices) != 1 or indices[0].type != "NUMERAL"
-                                 or int(indices[0]) <= 0):
+                                 or _int(indices[0]) <= 0):
             raise _Fail("a bit-vector sort needs one positive width: (_ BitVec N)", head)
         return f"(_ {name} {' '.join(_index_text(i) for i in indices)})"
 
     def sort_bitvec_v1(self, children: list[Token]) -> str:
         width = children[0]
-        if int(width) <= 0:
+        if _int(width) <= 0:
             raise _Fail("a bit-vector width must be positive", width)
         _state().v1_syntax.append(width)
         return bv_sort(int(width))
@@ -517,6 +553,18 @@ def _applications(term: Term) -> Iterator[App]:
             stack.append(node.body)
 
 
+def _domain_operator(head: str, logic: Token | None) -> bool:
+    """True when an installed domain for this logic (any SMT logic without set-logic) has a primitive
+    `head`: a plug-in's own operator."""
+    try:
+        from hypsearch.core.registry import available_domains
+    except ImportError:  # the reader used on its own
+        return False
+    wanted = None if logic is None else _name(logic)
+    return any(domain.primitive(head) is not None for domain in available_domains().values()
+               if domain.smt_logics and (wanted is None or wanted in domain.smt_logics))
+
+
 def _production_terms(production: Production) -> Iterator[Term]:
     if not isinstance(production, (AnyConstant, AnyVariable)):
         yield production
@@ -525,9 +573,14 @@ def _production_terms(production: Production) -> Iterator[Term]:
 class _Assembler:
     """Checks the commands in order and builds the SygusProblem."""
 
-    def __init__(self, text: str, filename: str) -> None:
+    def __init__(self, text: str, filename: str, nodes: dict[int, Token] | None = None) -> None:
         self.text = text
         self.filename = filename
+        self.nodes = nodes if nodes is not None else {}
+        self.signatures: dict[str, Signature] = {}
+        self.checker = SortChecker(self.signatures, lambda op: _domain_operator(op, self.logic))
+        self.macro_cost: dict[str, int] = {}
+        self.macro_depth: dict[str, int] = {}
         self.logic: Token | None = None
         self.declared: dict[str, Token] = {}
         self.synth_funs: list[tuple[SynthFun, Token]] = []
@@ -568,6 +621,39 @@ class _Assembler:
                     or name.startswith("(_ "):
                 continue
             raise _Fail(f"undeclared symbol `{name}` in {where}", self._where(command, name))
+
+    def _node_token(self, command: _Command, node: Term) -> Token | None:
+        token = self.nodes.get(id(node))
+        if token is None:
+            name = node.head if isinstance(node, App) else node.name if isinstance(node, Sym) else ""
+            token = command.positions.get(name)
+        return token
+
+    def _sort(self, command: _Command, term: Term, env: dict[str, str]) -> str | None:
+        """The sort of `term`; a located _Fail for an unknown operator, wrong arity or ill-sorted argument."""
+        try:
+            return self.checker.sort_of(term, env)
+        except SortError as error:
+            raise _Fail(error.message, self._node_token(command, error.node)) from None
+
+    def _expect_sort(self, command: _Command, term: Term, env: dict[str, str], expected: str,
+                     what: str) -> None:
+        found = self._sort(command, term, env)
+        if found is not None and modelled(expected) is not None and found != expected:
+            raise _Fail(f"{what} has sort {found}, expected {expected}", self._node_token(command, term))
+
+    def _expansion(self, command: _Command, term: Term, what: str) -> tuple[int, int]:
+        """Nodes and depth of `term` with its macros expanded; a _Fail beyond the reader's limits."""
+        if not any(name in self.macro_cost for name in command.positions):
+            return 0, 0  # nothing to inline: the term is as deep as it was read
+        cost, depth = expansion(term, self.macro_cost, self.macro_depth)
+        if cost > MAX_EXPANSION:
+            raise _Fail(f"{what} expands to more than {MAX_EXPANSION} terms once its define-funs are "
+                        "inlined (this reader's limit)", self._node_token(command, term))
+        if depth > MAX_TERM_DEPTH:
+            raise _Fail(f"{what} is nested more than {MAX_TERM_DEPTH} deep once its define-funs are "
+                        "inlined (this reader's limit)", self._node_token(command, term))
+        return cost, depth
 
     def _check_calls(self, command: _Command, term: Term) -> None:
         for app in _applications(term):
@@ -616,6 +702,17 @@ class _Assembler:
             for production in rule.productions:
                 for term in _production_terms(production):
                     self._check_symbols(command, term, allowed, f"the grammar of `{fun}`")
+        env = {**dict(params), **{rule.nonterminal: rule.sort for rule in rules}}
+        for (token, _, _), rule in zip(grouped, rules):
+            for production in rule.productions:
+                if isinstance(production, (AnyConstant, AnyVariable)):
+                    if production.sort != rule.sort:
+                        kind = "Constant" if isinstance(production, AnyConstant) else "Variable"
+                        raise _Fail(f"production ({kind} {production.sort}) of `{rule.nonterminal}` has "
+                                    f"sort {production.sort}, expected {rule.sort}", token)
+                    continue
+                self._expect_sort(command, production, env, rule.sort,
+                                  f"a production of `{rule.nonterminal}`")
         return Grammar(start, tuple(rules))
 
     def add(self, command: _Command) -> None:
@@ -634,6 +731,7 @@ class _Assembler:
             fun = SynthFun(name, params, sort, grammar, "fun" if kind == "synth-fun" else "inv")
             self.synth_funs.append((fun, token))
             self.arity[name] = len(params)
+            self.signatures[name] = Signature(tuple(s for _, s in params), sort)
         elif kind in ("declare-var", "declare-primed-var"):
             token, sort = values
             name = self._declare(token, "variable")
@@ -651,14 +749,21 @@ class _Assembler:
             self._check_symbols(command, body, self.var_names | {p for p, _ in params},
                                 f"the body of `{name}`")
             self._check_calls(command, body)
+            self._expect_sort(command, body, {**dict(self.variables), **dict(params)}, sort,
+                              f"the body of `{name}`")
+            cost, depth = self._expansion(command, body, f"the body of `{name}`")
             self._declare(token, "function")
             self.define_funs[name] = DefineFun(name, params, sort, body)
             self.arity[name] = len(params)
+            self.signatures[name] = Signature(tuple(s for _, s in params), sort)
+            self.macro_cost[name], self.macro_depth[name] = cost, depth
         elif kind == "constraint":
             term = values[0]
             synth_names = {fun.name for fun, _ in self.synth_funs}
             self._check_symbols(command, term, self.var_names | synth_names, "a constraint")
             self._check_calls(command, term)
+            self._expect_sort(command, term, dict(self.variables), "Bool", "a constraint")
+            self._expansion(command, term, "a constraint")
             self.used.update(name for name in command.positions if name in synth_names)
             self.constraints.append(term)
         elif kind == "inv-constraint":
@@ -721,7 +826,7 @@ def _run(text: str, filename: str, start: str) -> tuple[Any, _State]:
 def parse_sygus_text(text: str, filename: str = "<string>") -> SygusProblem:
     """Parse SyGuS-IF v1 or v2.1 source text; `filename` is used in error locations."""
     commands, state = _run(text, filename, "start")
-    assembler = _Assembler(text, filename)
+    assembler = _Assembler(text, filename, state.nodes)
     try:
         for command in commands:
             assembler.add(command)

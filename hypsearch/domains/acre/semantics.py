@@ -55,6 +55,20 @@ def objects_to_z3(objects: Iterable[str]) -> z3.ExprRef:
     return s
 
 
+def objects_from_z3(e: z3.ExprRef) -> frozenset[str]:
+    """The names in a z3 set value (`Store(... K(String, False) ...)`); ValueError for anything else."""
+    decided: dict[str, bool] = {}
+    while z3.is_store(e):
+        base, key, member = e.children()
+        if not z3.is_string_value(key):
+            raise ValueError(f"not a set of string constants: {e}")
+        decided.setdefault(key.as_string(), z3.is_true(member))
+        e = base
+    if not (z3.is_K(e) and z3.is_false(e.arg(0))):
+        raise ValueError(f"not a finite set of names: {e}")
+    return frozenset(name for name, member in decided.items() if member)
+
+
 def label_from_z3(e: z3.ExprRef) -> str:
     """The label a z3 enumeration constant stands for (ValueError for anything else)."""
     name = str(e)
@@ -102,7 +116,7 @@ TYPES: dict[str, ValueType] = {
     "Objects": ValueType("Objects", show_objects,
                          lambda v: isinstance(v, frozenset) and all(is_object(o) for o in v), size=len,
                          z3_sort=lambda: z3.SetSort(z3.StringSort()), to_z3=objects_to_z3,
-                         strategy=_objects_strategy),
+                         from_z3=objects_from_z3, strategy=_objects_strategy),
     "Label": ValueType("Label", str, lambda v: v in LABELS, z3_sort=lambda: LABEL_SORT,
                        to_z3=lambda v: _LABEL_Z3[v], from_z3=label_from_z3, strategy=_label_strategy),
     "Bool": ValueType("Bool", lambda b: "true" if b else "false", lambda v: isinstance(v, bool),

@@ -1,0 +1,219 @@
+"""The neural half measured with a real model: symbolic, llm and hybrid at the same wall-clock budget per task.
+
+A local llama.cpp engine (`hypsearch.llm.local_engine`, a GGUF file from ../shared/models/get-model) is
+started once; every task runs in its own killable child with the same per-task budget in each mode.
+Tasks are chosen by a stated rule (every K-th file or task of a fixed, sorted list), and solvers get them
+blind: test outputs are removed before `solve`, and scoring uses the copy kept here.
+
+    python benchmarks/llm_bench.py --model qwen2.5-coder-1.5b --budget 60 --out /tmp/llm15
+    python benchmarks/llm_bench.py --model qwen2.5-coder-0.5b --sets slia --modes llm --out /tmp/llm05
+
+Prints one table per run and writes `records.jsonl` (one line per task and mode, appended as each finishes)
+and `summary.json` / `summary.md` to `--out` (a folder outside the repository).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any, Callable
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "benchmarks"))
+from _killable import run_killable  # noqa: E402  (the benchmarks' shared isolation)
+
+SHARED = REPO.parent / "shared"
+BENCH = SHARED / "benchmarks"
+ARC_IDS = BENCH / "arc-subsets" / "hypothesis-search" / "random_100_arc_ids.DERIVED.txt"
+MODES = ("symbolic", "llm", "hybrid")
+
+
+@dataclasses.dataclass(frozen=True)
+class TaskSet:
+    """A fixed benchmark set: how to load it (sorted, then every K-th) and whether it has held-out tests."""
+
+    name: str
+    rule: str
+    load: Callable[[int], list[Any]]
+    default_every: int
+
+
+def _slia(every: int) -> list[Any]:
+    from hypsearch.core.formats import detect_format
+
+    files = sorted((BENCH / "sygus" / "pbe_slia").rglob("*.sl"))[::every]
+    return [t for f in files for t in detect_format(f).load(f)]
+
+
+def _lists(every: int) -> list[Any]:
+    from hypsearch.core.formats import available_formats
+
+    path = BENCH / "list-functions" / "qiu2024" / "list_function.jsonl"
+    return list(available_formats()["list-functions"].load(path))[::every]
+
+
+def _arc(every: int) -> list[Any]:
+    from hypsearch.solvers.arc.format import load_dataset
+
+    ids = [line.strip() for line in ARC_IDS.read_text().splitlines() if line.strip()]
+    pool = {t.id: t for t in load_dataset("arc:training")}
+    return [pool[i] for i in ids if i in pool][::every]
+
+
+SETS = {
+    "slia": TaskSet("slia", "every K-th PBE_SLIA file (sorted paths under sygus/pbe_slia)", _slia, 25),
+    "lists": TaskSet("lists", "every K-th List Functions task (qiu2024/list_function.jsonl order)", _lists, 30),
+    "arc": TaskSet("arc", "every K-th of the 100 Hypothesis Search ARC training ids (file order)", _arc, 12),
+}
+
+
+def blind(task: Any) -> Any:
+    """The task as a solver may see it: test inputs only (outputs None)."""
+    return dataclasses.replace(task, tests=tuple(dataclasses.replace(t, output=None) for t in task.tests))
+
+
+def correct(task: Any, result: Any) -> bool:
+    """Solved: SyGuS (no held-out tests) by z3/constraint check; others by every test output among the attempts."""
+    if not task.tests:
+        return result.status.value == "solved"
+    if len(result.predictions) < len(task.tests):
+        return False
+    return all(ex.output in result.predictions[k] for k, ex in enumerate(task.tests))
+
+
+LLM_KEYS = ("calls", "http_calls", "prompt_tokens", "completion_tokens", "hypotheses", "hypothesis_requests",
+            "failed_requests", "unusable_replies", "truncated_replies", "unconstrained_replies", "last_fault",
+            "grammar_constrained")
+
+
+def _child_for(settings: Any) -> Callable[[Any, float, Any], None]:
+    def child(pair: tuple[Any, Any], limit: float, conn: Any) -> None:
+        from hypsearch import solve
+
+        task, seen = pair
+        try:
+            result = solve(seen, settings.with_(time_limit=limit))
+            llm = result.stats.get("llm", {})
+            conn.send({"status": result.status.value, "stop_reason": result.stop_reason[:300],
+                       "correct": correct(task, result), "program": result.program_text or None,
+                       "provenance": result.candidates[0].provenance.proposer if result.candidates and
+                       result.program_text else None,
+                       "seconds": round(result.seconds, 2), "translations": llm.get("translations", {}),
+                       **{k: llm.get(k) for k in LLM_KEYS if k in llm}})
+        except Exception as exc:  # the crash is this task's record
+            conn.send({"status": "error", "stop_reason": repr(exc)[:300], "correct": False})
+        finally:
+            conn.close()
+    return child
+
+
+def generation_speed(base_url: str) -> dict[str, float]:
+    """llama.cpp's own timings for one short unconstrained reply (tokens/s of prompt and of generation)."""
+    body = json.dumps({"messages": [{"role": "user", "content": "Count from 1 to 30, separated by spaces."}],
+                       "max_tokens": 64, "temperature": 0}).encode()
+    req = urllib.request.Request(base_url + "/chat/completions", body, {"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=300) as resp:
+        timings = json.load(resp).get("timings", {})
+    return {"prompt_tokens_per_s": round(timings.get("prompt_per_second", 0.0), 1),
+            "generation_tokens_per_s": round(timings.get("predicted_per_second", 0.0), 1)}
+
+
+def summarise(name: str, mode: str, records: list[dict[str, Any]]) -> dict[str, Any]:
+    """One row of the table: solved, model-only, translations that parsed, hypotheses and tokens per task."""
+    n = len(records)
+    tr = [r.get("translations") or {} for r in records]
+    translations = sum(t.get("translations", 0) for t in tr)
+    first_try = sum(t.get("parsed_first_try", 0) for t in tr)
+    parsed = sum(t.get("parse_successes", 0) for t in tr)
+    return {"set": name, "mode": mode, "tasks": n, "solved": sum(bool(r.get("correct")) for r in records),
+            "translations": translations,
+            "parse_first_try_pct": round(100 * first_try / translations, 1) if translations else None,
+            "parse_pct": round(100 * parsed / translations, 1) if translations else None,
+            "hypotheses_per_task": round(sum(r.get("hypotheses") or 0 for r in records) / max(n, 1), 2),
+            "tokens_per_task": round(sum((r.get("prompt_tokens") or 0) + (r.get("completion_tokens") or 0)
+                                         for r in records) / max(n, 1)),
+            "model_solved": sum(1 for r in records if r.get("correct") and
+                                (r.get("provenance") or "").startswith(("llm", "hybrid+fill"))),
+            "faults": sum(1 for r in records if r.get("last_fault"))}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="qwen2.5-coder-1.5b", help="a get-model name or a .gguf path")
+    parser.add_argument("--sets", default="slia,lists,arc")
+    parser.add_argument("--modes", default=",".join(MODES))
+    parser.add_argument("--budget", type=float, default=60.0, help="wall-clock seconds per task, every mode")
+    parser.add_argument("--every", type=int, default=None, help="override each set's K")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--hypotheses", type=int, default=3)
+    parser.add_argument("--repairs", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    if args.out.resolve().is_relative_to(REPO):
+        parser.error("--out must lie outside the repository")
+    args.out.mkdir(parents=True, exist_ok=True)
+    from hypsearch import Settings
+    from hypsearch.llm.local_engine import LocalEngine
+
+    model = args.model if args.model.endswith(".gguf") else subprocess.run(
+        [str(SHARED / "models" / "get-model"), args.model], check=True, capture_output=True,
+        text=True).stdout.strip().splitlines()[-1]
+    modes = args.modes.split(",")
+    engine = LocalEngine(model, threads=args.threads).start() if set(modes) - {"symbolic"} else None
+    meta = {"model": Path(model).name, "threads": args.threads, "budget_s": args.budget, "rounds": args.rounds,
+            "hypotheses": args.hypotheses, "repairs": args.repairs, "started": time.strftime("%Y-%m-%d %H:%M"),
+            "speed": generation_speed(engine.base_url) if engine else {}}
+    print(json.dumps(meta), file=sys.stderr)
+    rows = []
+    records_file = args.out / "records.jsonl"
+    try:
+        for name in args.sets.split(","):
+            ts = SETS[name]
+            tasks = ts.load(args.every or ts.default_every)
+            meta.setdefault("sets", {})[name] = {"rule": ts.rule, "every": args.every or ts.default_every,
+                                                 "tasks": len(tasks)}
+            for mode in modes:
+                settings = Settings(proposer=mode, time_limit=args.budget, rounds=args.rounds,
+                                    hypotheses=args.hypotheses, repairs=args.repairs, cache_mode="off",
+                                    llm_threads=args.threads, local_model=model if engine else None,
+                                    local_engine_url=engine.base_url if engine else None)
+                done_records: list[dict[str, Any]] = []
+
+                def failed(pair: Any, why: str) -> dict[str, Any]:
+                    return {"status": "killed" if "killed" in why else "error", "stop_reason": why, "correct": False}
+
+                def done(pair: Any, record: dict[str, Any], wall: float, name: str = name, mode: str = mode,
+                         acc: list = done_records) -> None:
+                    record = {"set": name, "mode": mode, "task": pair[0].id, "wall": round(wall, 1), **record}
+                    acc.append(record)
+                    with records_file.open("a") as fh:
+                        fh.write(json.dumps(record) + "\n")
+                    print(f"{name}/{mode} [{len(acc)}/{len(tasks)}] {pair[0].id}: {record['status']} "
+                          f"correct={record.get('correct')} {record.get('program') or record.get('stop_reason')}"[:200],
+                          file=sys.stderr)
+
+                run_killable([(t, blind(t)) for t in tasks], _child_for(settings), args.budget + 1.0, 1,
+                             failed, done, grace=5.0)
+                rows.append(summarise(name, mode, done_records))
+                print(json.dumps(rows[-1]), file=sys.stderr)
+    finally:
+        if engine is not None:
+            engine.stop()
+    cols = list(rows[0]) if rows else []
+    table = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    table += ["| " + " | ".join("" if r[c] is None else str(r[c]) for c in cols) + " |" for r in rows]
+    (args.out / "summary.json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=1))
+    (args.out / "summary.md").write_text(json.dumps(meta) + "\n\n" + "\n".join(table) + "\n")
+    print("\n".join(table))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
