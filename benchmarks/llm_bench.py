@@ -26,7 +26,7 @@ from typing import Any, Callable
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
-from _killable import run_killable  # noqa: E402  (the benchmarks' shared isolation)
+from hypsearch.batch.killable import run_killable  # noqa: E402  (the one killable-child runner)
 
 SHARED = REPO.parent / "shared"
 BENCH = SHARED / "benchmarks"
