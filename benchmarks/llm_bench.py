@@ -113,6 +113,14 @@ def _child_for(settings: Any) -> Callable[[Any, float, Any], None]:
     return child
 
 
+def preload() -> None:
+    """Import the LLM path here, before the children fork: each child otherwise spends seconds of its budget
+    importing `openai` (8 s of wall clock measured on the loaded machine), which the symbolic mode never pays."""
+    import hypsearch.proposers.hybrid  # noqa: F401
+    import hypsearch.proposers.llm  # noqa: F401
+    import hypsearch.llm.translator  # noqa: F401
+
+
 def generation_speed(base_url: str) -> dict[str, float]:
     """llama.cpp's own timings for one short unconstrained reply (tokens/s of prompt and of generation)."""
     body = json.dumps({"messages": [{"role": "user", "content": "Count from 1 to 30, separated by spaces."}],
@@ -154,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hypotheses", type=int, default=3)
     parser.add_argument("--repairs", type=int, default=1)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--transcripts", action="store_true", help="keep each task's LLM transcript in --out")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     if args.out.resolve().is_relative_to(REPO):
@@ -161,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     from hypsearch import Settings
     from hypsearch.llm.local_engine import LocalEngine
+
+    preload()
 
     model = args.model if args.model.endswith(".gguf") else subprocess.run(
         [str(SHARED / "models" / "get-model"), args.model], check=True, capture_output=True,
@@ -183,7 +194,9 @@ def main(argv: list[str] | None = None) -> int:
                 settings = Settings(proposer=mode, time_limit=args.budget, rounds=args.rounds,
                                     hypotheses=args.hypotheses, repairs=args.repairs, cache_mode="off",
                                     llm_threads=args.threads, local_model=model if engine else None,
-                                    local_engine_url=engine.base_url if engine else None)
+                                    local_engine_url=engine.base_url if engine else None,
+                                    transcript_dir=str(args.out / f"transcripts-{name}-{mode}") if args.transcripts
+                                    else None)
                 done_records: list[dict[str, Any]] = []
 
                 def failed(pair: Any, why: str) -> dict[str, Any]:

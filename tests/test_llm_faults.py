@@ -14,7 +14,7 @@ import pytest
 from hypsearch import Example, Signature, Task
 from hypsearch.engine import solve
 from hypsearch.llm.client import GRAMMAR_IGNORED
-from hypsearch.llm.prompts import TRANSLATE_SYSTEM
+from hypsearch.llm.prompts import is_translation as is_translation_request
 from hypsearch.core.result import Result, Status
 from hypsearch.core.settings import Settings
 
@@ -32,7 +32,7 @@ RULE = "Prefix the input with Hi and a space."
 
 def is_translation(body: dict[str, Any]) -> bool:
     messages = body.get("messages") or body.get("input") or []
-    return messages[0]["content"].startswith(TRANSLATE_SYSTEM)
+    return is_translation_request(messages)
 
 
 def model(hypotheses: Callable[[], Reply], program: str = '(str.++ "Hi " x)') -> Callable[[dict], Reply]:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from hypsearch.llm.prompts import TRANSLATE_SYSTEM
+from hypsearch.llm.prompts import is_translation
 
 try:
     from llm_server import Reply, running_server, text
@@ -46,7 +46,7 @@ def private_cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def respond(body: dict[str, Any]) -> Reply:
     msgs = body.get("messages") or body.get("input")
-    if msgs[0]["content"].startswith(TRANSLATE_SYSTEM):
+    if is_translation(msgs):
         return text('```\n(str.++ "Hi " x)\n```')
     return text('["Say Hi, a space, then the input."]')
 
@@ -171,7 +171,7 @@ def test_the_cost_budget_ends_the_task_with_its_reason(tmp_path: Path) -> None:
 
     def wrong(body: dict[str, Any]) -> Reply:
         msgs = body.get("messages") or body.get("input")
-        if msgs[0]["content"].startswith(TRANSLATE_SYSTEM):
+        if is_translation(msgs):
             return text('```\n(str.++ x x)\n```')
         return text('["Repeat the input."]')
 

@@ -13,7 +13,7 @@ import pytest
 
 from hypsearch import Example, Signature, Task
 from hypsearch.engine import solve
-from hypsearch.llm.prompts import TRANSLATE_SYSTEM
+from hypsearch.llm.prompts import is_translation as is_translation_request
 from hypsearch.proposers.factory import make_llm_proposer
 from hypsearch.proposers.llm import merge_hypotheses
 from hypsearch.core.result import Result, Status
@@ -35,12 +35,12 @@ def messages_of(body: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def is_translation(body: dict[str, Any]) -> bool:
-    return messages_of(body)[0]["content"].startswith(TRANSLATE_SYSTEM)
+    return is_translation_request(messages_of(body))
 
 
 def rule_of(body: dict[str, Any]) -> str:
     first_user = next(m for m in messages_of(body) if m["role"] == "user")["content"]
-    return first_user.split("Rule: ", 1)[1].split("\n", 1)[0]
+    return first_user.rsplit("Rule: ", 1)[1].split("\n", 1)[0]
 
 
 def greet_model(first: Callable[[], Reply] = lambda: text(json.dumps([WRONG_RULE]))) -> Callable[[dict], Reply]:

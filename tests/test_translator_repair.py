@@ -4,6 +4,7 @@ request shapes per backend.  Requests go through the real openai client to the T
 
 from __future__ import annotations
 
+import os
 from typing import Any, Iterator
 
 import pytest
@@ -121,7 +122,7 @@ def test_grammar_mode_off_and_on() -> None:
 
 def test_prompt_is_built_from_the_domain_and_values_render_per_domain() -> None:
     system = translation_system(STRINGS)
-    assert "str.indexof : String String Int -> Int" in system and "%ignore WS" in system
+    assert "str.indexof : String String Int -> Int" in system and "%ignore WS" in system and "//" not in system
     assert "(str.substr name 0 (str.indexof name \" \" 0))" in system and "hole `?`" in system
     assert render_value(STRINGS, 'say "hi"', "String") == '"say ""hi"""'
     grid = get_domain("grid")
@@ -130,3 +131,17 @@ def test_prompt_is_built_from_the_domain_and_values_render_per_domain() -> None:
     assert render_value(grid, Grid.from_lists([[0, 1], [2, 3]]), "Grid") == "01\n23"
     assert render_value(STRINGS, [1, 2], "List") == "[1, 2]"
     assert "rot90" in translation_system(grid)
+
+
+def test_prompts_share_their_start_so_a_server_cache_covers_it() -> None:
+    """Hypotheses and translations of one task open alike; translations differ only after the DSL reference."""
+    from hypsearch.llm.prompts import hypotheses_messages, is_translation, translation_messages
+
+    ask = hypotheses_messages(STRINGS, TASK)
+    one, two = (translation_messages(STRINGS, TASK, rule) for rule in ("prefix Hi", "append an exclamation"))
+    assert ask[0] == one[0] == two[0]  # one system message
+    shared = len(os.path.commonprefix([one[1]["content"], two[1]["content"]]))
+    assert one[1]["content"].index("Rule: ") <= shared and "str.indexof : String" in one[1]["content"][:shared]
+    assert os.path.commonprefix([ask[1]["content"], one[1]["content"]]).count("Example") >= len(TASK.examples)
+    assert is_translation(one) and not is_translation(ask)
+    assert "// " not in one[1]["content"]  # grammar comments are not sent

@@ -16,13 +16,17 @@ from hypsearch.core.task import Task
 
 Message = dict[str, str]
 
-HYPOTHESES_SYSTEM = (
+SYSTEM = (
     "You are an expert at inductive reasoning. You look at input-output examples and state, in plain "
-    "English, the general rule that maps every input to its output. Be precise: name positions, separators, "
-    "counts and special cases.")
+    "English, the general rule that maps every input to its output; asked to, you translate such a rule into "
+    "one program of a small domain-specific language (DSL), using only its primitives and syntax.")
+"""One system message for both requests: the model's server can then reuse the shared start of the prompts
+(system, domain, examples) from its cache instead of reading it again for every translation."""
+HYPOTHESES_SYSTEM = SYSTEM
 TRANSLATE_SYSTEM = (
-    "You translate a rule stated in English into one program of a small domain-specific language (DSL). "
-    "You use only the DSL's primitives and syntax, and reply with the program alone in a ``` block.")
+    "Translate the rule below into one program of the DSL. Use only the DSL's primitives and syntax, and "
+    "reply with the program alone in a ``` block.")
+"""Opens the translation part of a translation request (after the shared task description)."""
 MAX_EXAMPLES_SHOWN = 10
 
 
@@ -133,10 +137,10 @@ def worked_examples(domain: Domain) -> str:
 
 
 def translation_system(domain: Domain) -> str:
-    """The translator's system prompt: DSL grammar, primitives, conventions and worked examples."""
+    """The DSL reference a translation needs: grammar, primitives, conventions and worked examples."""
     parts = [TRANSLATE_SYSTEM,
              f"The DSL ({domain.name}): {domain.description}",
-             "Its grammar (Lark syntax):\n```\n" + domain.grammar_text().strip() + "\n```",
+             "Its grammar (Lark syntax):\n```\n" + _grammar_without_comments(domain) + "\n```",
              "Its primitives (name : argument types -> result type  -- meaning):\n" + domain.describe_primitives()]
     if grammar_allows_holes(domain):
         parts.append("Where you are unsure of a constant, you may write a hole `?` in its place; "
@@ -146,14 +150,29 @@ def translation_system(domain: Domain) -> str:
     return "\n\n".join(parts)
 
 
+def _grammar_without_comments(domain: Domain) -> str:
+    """The domain's lark grammar without its `//` comment lines (house-style notes cost prompt tokens)."""
+    lines = [ln for ln in domain.grammar_text().strip().splitlines() if not ln.lstrip().startswith("//")]
+    return "\n".join(lines).strip()
+
+
 def translation_messages(domain: Domain, task: Task, hypothesis: str) -> list[Message]:
-    """Ask for the program that implements `hypothesis` for this task's signature."""
+    """Ask for the program that implements `hypothesis` for this task's signature.
+
+    Laid out as shared prefix first (system, task, DSL reference), rule last: consecutive translations of
+    one task differ only in their last lines, so a serving engine's prompt cache covers the rest.
+    """
     variables = ", ".join(f"{n}: {t}" for n, t in task.signature.params)
-    user = (f"{describe_task(domain, task)}\n\n"
+    user = (f"{describe_task(domain, task)}\n\n{translation_system(domain)}\n\n"
             f"Variables: {variables}\nResult type: {task.signature.returns}\n"
             f"Rule: {hypothesis}\n\n"
             "Write the program implementing this rule over these variables. Reply with the program only.")
-    return [{"role": "system", "content": translation_system(domain)}, {"role": "user", "content": user}]
+    return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
+
+
+def is_translation(messages: Sequence[Message]) -> bool:
+    """True for a translation request (or its repair), False for a request for rules in words."""
+    return any(m.get("role") == "user" and TRANSLATE_SYSTEM in str(m.get("content", "")) for m in messages[:2])
 
 
 def repair_messages(messages: Sequence[Message], reply: str, problem: str) -> list[Message]:

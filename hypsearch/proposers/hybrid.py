@@ -31,7 +31,7 @@ from hypsearch.core.task import Task
 MAX_FRAGMENTS = 40
 MAX_FRAGMENT_SIZE = 12
 MAX_FILLINGS = 2000
-SYMBOLIC_FIRST_SHARE = 0.5
+SYMBOLIC_FIRST_SHARE = 0.8
 """Share of round 0 the plain enumeration gets while the model's first requests run beside it."""
 
 
