@@ -344,7 +344,8 @@ JSON_OPS = (_op_json, _op_json, _op_json)
 @st.composite
 def damaged(draw: Any, text: str, is_json: bool) -> str:
     """`text` with one to three damages applied (token, bracket, truncation; JSON keys when `is_json`)."""
-    ops = TEXT_OPS + (JSON_OPS if is_json else ())
+    # JSON: also keys and values; s-expressions: mostly whole sub-terms (arity, sorts), so more files parse
+    ops = TEXT_OPS + (JSON_OPS if is_json else (_op_subterm,) * 8)
     for _ in range(draw(st.integers(1, 3))):
         text = draw(st.sampled_from(ops))(draw, text)
     return text

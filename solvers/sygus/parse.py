@@ -104,19 +104,17 @@ class _State:
     v1_syntax: list[Token] = field(default_factory=list)
     v2_grammar: bool = False
     nodes: dict[int, Token] = field(default_factory=dict)  # id(term) -> its token, for located errors
-    depth: dict[int, int] = field(default_factory=dict)    # id(term) -> nesting depth (leaves: 1)
 
 
-def _built(node: Term, token: Token, children: tuple[Any, ...] = ()) -> Term:
-    """Record where `node` was read (and how deep it is); refuse terms nested beyond the limit."""
-    state = getattr(_LOCAL, "state", None) or _state()
-    state.nodes[id(node)] = token
-    if children:  # (leaves are depth 1; no recorded application is dropped, so no id is reused)
-        depths = state.depth
-        depth = 1 + max([depths.get(id(child), 1) for child in children])
-        if depth > MAX_TERM_DEPTH:
-            raise _Fail(f"term nested more than {MAX_TERM_DEPTH} deep (this reader's limit)", token)
-        depths[id(node)] = depth
+def _leaf(node: Term, token: Token) -> Term:
+    """Record where the leaf `node` was read (leaves are depth 1)."""
+    _state().nodes[id(node)] = token
+    return node
+
+
+def _built(node: Term, token: Token) -> Term:
+    """Record where the application or let `node` was read (the head's token), for located errors."""
+    _state().nodes[id(node)] = token
     return node
 
 
@@ -186,18 +184,18 @@ class _Builder(Transformer):  # type: ignore[type-arg]
         token = children[0]
         if token.startswith("-"):
             _state().v1_syntax.append(token)
-        return _built(Lit(_int(token), "Int"), token)
+        return _leaf(Lit(_int(token), "Int"), token)
 
     def string(self, children: list[Token]) -> Term:
-        return _built(Lit(decode_string_literal(children[0][1:-1]), "String"), children[0])
+        return _leaf(Lit(decode_string_literal(children[0][1:-1]), "String"), children[0])
 
     def hexbv(self, children: list[Token]) -> Term:
         digits = children[0][2:]
-        return _built(Lit(int(digits, 16), bv_sort(4 * len(digits))), children[0])
+        return _leaf(Lit(int(digits, 16), bv_sort(4 * len(digits))), children[0])
 
     def binbv(self, children: list[Token]) -> Term:
         digits = children[0][2:]
-        return _built(Lit(int(digits, 2), bv_sort(len(digits))), children[0])
+        return _leaf(Lit(int(digits, 2), bv_sort(len(digits))), children[0])
 
     def decimal(self, children: list[Token]) -> Lit:
         raise _Fail("decimal (Real) literals are not supported", children[0], unsupported=True)
@@ -205,10 +203,10 @@ class _Builder(Transformer):  # type: ignore[type-arg]
     def sym(self, children: list[Token]) -> Term:
         token = children[0]
         if token == "true" or token == "false":
-            return _built(Lit(token == "true", "Bool"), token)
+            return _leaf(Lit(token == "true", "Bool"), token)
         name = _name(token)
         _state().positions.setdefault(name, token)
-        return _built(Sym(name), token)
+        return _leaf(Sym(name), token)
 
     def indexed(self, children: list[Token]) -> str:
         head, *indices = children
@@ -217,7 +215,7 @@ class _Builder(Transformer):  # type: ignore[type-arg]
         return text
 
     def sym_indexed(self, children: list[_IndexedName]) -> Term:
-        return _built(Sym(str(children[0])), children[0].token)
+        return _leaf(Sym(str(children[0])), children[0].token)
 
     def app(self, children: list[Any]) -> Term:
         head, *args = children
@@ -227,12 +225,12 @@ class _Builder(Transformer):  # type: ignore[type-arg]
             arg = args[0]
             if isinstance(arg, Lit) and arg.sort == "Int" and not isinstance(arg.value, bool) \
                     and isinstance(arg.value, int) and arg.value > 0:
-                return _built(Lit(-arg.value, "Int"), head)
-        return _built(App(name, tuple(args)), head, tuple(args))
+                return _leaf(Lit(-arg.value, "Int"), head)
+        return _built(App(name, tuple(args)), head)
 
     def app_indexed(self, children: list[Any]) -> Term:
         head, *args = children
-        return _built(App(str(head), tuple(args)), head.token, tuple(args))
+        return _built(App(str(head), tuple(args)), head.token)
 
     def binding(self, children: list[Any]) -> tuple[Token, Term]:
         return children[0], children[1]
@@ -245,7 +243,7 @@ class _Builder(Transformer):  # type: ignore[type-arg]
                 raise _Fail(f"`{_name(token)}` is bound twice in the same let", token)
             seen.add(_name(token))
         let = Let(tuple((_name(token), value) for token, value in bindings), body)
-        return _built(let, bindings[0][0], (*(value for _, value in bindings), body))
+        return _built(let, bindings[0][0])
 
     # ---- sorts
     def sort_name(self, children: list[Token]) -> str:
@@ -540,19 +538,6 @@ def _free_symbols(term: Term) -> Iterator[str]:
             stack.append((node.body, bound | {name for name, _ in node.bindings}))
 
 
-def _applications(term: Term) -> Iterator[App]:
-    """Every App node of `term`."""
-    stack: list[Term] = [term]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, App):
-            yield node
-            stack.extend(node.args)
-        elif isinstance(node, Let):
-            stack.extend(value for _, value in node.bindings)
-            stack.append(node.body)
-
-
 def _domain_operator(head: str, logic: Token | None) -> bool:
     """True when an installed domain for this logic (any SMT logic without set-logic) has a primitive
     `head`: a plug-in's own operator."""
@@ -584,7 +569,6 @@ class _Assembler:
         self.logic: Token | None = None
         self.declared: dict[str, Token] = {}
         self.synth_funs: list[tuple[SynthFun, Token]] = []
-        self.arity: dict[str, int] = {}
         self.variables: list[tuple[str, str]] = []
         self.var_names: set[str] = set()
         self.define_funs: dict[str, DefineFun] = {}
@@ -655,12 +639,6 @@ class _Assembler:
                         "inlined (this reader's limit)", self._node_token(command, term))
         return cost, depth
 
-    def _check_calls(self, command: _Command, term: Term) -> None:
-        for app in _applications(term):
-            if app.head in self.arity and len(app.args) != self.arity[app.head]:
-                raise _Fail(f"`{app.head}` takes {self.arity[app.head]} argument(s), "
-                            f"not {len(app.args)}", self._where(command, app.head))
-
     def _grammar(self, command: _Command, name_token: Token, sort: str, params: Params,
                  raw: _RawGrammar) -> Grammar:
         predeclared, grouped = raw.predeclared, raw.rules
@@ -730,7 +708,6 @@ class _Assembler:
                 self._grammar(command, token, sort, params, raw_grammar)
             fun = SynthFun(name, params, sort, grammar, "fun" if kind == "synth-fun" else "inv")
             self.synth_funs.append((fun, token))
-            self.arity[name] = len(params)
             self.signatures[name] = Signature(tuple(s for _, s in params), sort)
         elif kind in ("declare-var", "declare-primed-var"):
             token, sort = values
@@ -748,20 +725,17 @@ class _Assembler:
             params = self._params(raw_params)
             self._check_symbols(command, body, self.var_names | {p for p, _ in params},
                                 f"the body of `{name}`")
-            self._check_calls(command, body)
             self._expect_sort(command, body, {**dict(self.variables), **dict(params)}, sort,
                               f"the body of `{name}`")
             cost, depth = self._expansion(command, body, f"the body of `{name}`")
             self._declare(token, "function")
             self.define_funs[name] = DefineFun(name, params, sort, body)
-            self.arity[name] = len(params)
             self.signatures[name] = Signature(tuple(s for _, s in params), sort)
             self.macro_cost[name], self.macro_depth[name] = cost, depth
         elif kind == "constraint":
             term = values[0]
             synth_names = {fun.name for fun, _ in self.synth_funs}
             self._check_symbols(command, term, self.var_names | synth_names, "a constraint")
-            self._check_calls(command, term)
             self._expect_sort(command, term, dict(self.variables), "Bool", "a constraint")
             self._expansion(command, term, "a constraint")
             self.used.update(name for name in command.positions if name in synth_names)

@@ -254,22 +254,22 @@ class SortChecker:
         self.accept = accept
         self._rules: dict[tuple[str, Signature], Rule] = {}
 
-    def sort_of(self, term: Term, env: Mapping[str, Sort]) -> Sort:
-        """The sort of `term` under `env` (variables, parameters, nonterminals by name)."""
+    def sort_of(self, term: Term, env: Mapping[str, Sort], depth: int = 1) -> Sort:
+        """The sort of `term` under `env` (variables, parameters, nonterminals by name); terms nested
+        more than MAX_TERM_DEPTH deep are refused here, before anything recursive sees them."""
         if type(term) is Lit:
             return term.sort  # Int, String, Bool or a bit-vector: all modelled
+        if depth > MAX_TERM_DEPTH:
+            raise SortError(f"term nested more than {MAX_TERM_DEPTH} deep (this reader's limit)", term)
         if type(term) is App:
-            return self._apply(term, [self.sort_of(arg, env) for arg in term.args])
+            return self._apply(term, [self.sort_of(arg, env, depth + 1) for arg in term.args])
         if isinstance(term, Sym):
             return self._symbol(term, env)
         if isinstance(term, Let):
             inner = dict(env)
             for name, value in term.bindings:
-                inner[name] = self.sort_of(value, env)
-            return self.sort_of(term.body, inner)
-        if isinstance(term, App):
-            args = [self.sort_of(arg, env) for arg in term.args]
-            return self._apply(term, args)
+                inner[name] = self.sort_of(value, env, depth + 1)
+            return self.sort_of(term.body, inner, depth + 1)
         return None
 
     def _symbol(self, term: Sym, env: Mapping[str, Sort]) -> Sort:
