@@ -54,7 +54,8 @@ def _kill_after(out: Path, proc: subprocess.Popen[bytes], at_least: int) -> tupl
         assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
         assert time.monotonic() < deadline, "the batch made no progress"
         time.sleep(0.01)
-    workers = [int(p.stem.split("-")[1]) for p in (out / "logs").glob("worker-*.log")]
+    # a worker's log is renamed worker-<pid>.log once its pid is known; one just starting has a temporary name
+    workers = [int(p.stem.split("-")[1]) for p in (out / "logs").glob("worker-*.log") if p.stem.split("-")[1].isdigit()]
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     if proc.stderr is not None:
