@@ -79,6 +79,17 @@ def _literal_forms(grammar_text: str, literal_rules: tuple[tuple[str, Type], ...
     return tuple(out)
 
 
+def _domain_literals(domain: Domain) -> tuple[_Literal, ...]:
+    """The domain's literal forms for decoders (its literal rules, narrowed by `decoding_literals`)."""
+    literal_rules = tuple((name, typ) for name, (typ, _) in domain.literal_rules.items())
+    return _literal_forms(domain.grammar_text(), literal_rules, tuple(domain.decoding_literals.items()))
+
+
+def _start(root: str, fence: bool) -> str:
+    """The start rule: the root program, inside the ``` fence (optional language tag) when asked for."""
+    return f'start: "```" {FENCE_LANGUAGE}? "\\n" {root} "\\n```"' if fence else f"start: {root}"
+
+
 def _quote(text: str) -> str:
     """A Lark string literal for `text`."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
@@ -102,8 +113,7 @@ def decoding_grammar(domain: Domain, signature: Signature, *, fence: bool = True
     `holes` adds `?` (a constant z3 fills in) as a leaf of every type.  Raises ConfigError when the
     result type has no program at all (e.g. a type no primitive, literal or variable produces).
     """
-    literal_rules = tuple((name, typ) for name, (typ, _) in domain.literal_rules.items())
-    literals = _literal_forms(domain.grammar_text(), literal_rules, tuple(domain.decoding_literals.items()))
+    literals = _domain_literals(domain)
     types = sorted({*domain.types, *(t for _, t in signature.params), signature.returns} - TYPE_VARIABLES)
     leaves: dict[Type, list[str]] = {t: [] for t in types}
     for name, typ in signature.params:
@@ -140,11 +150,7 @@ def decoding_grammar(domain: Domain, signature: Signature, *, fence: bool = True
                 reachable.update(args)
                 changed = True
     rule = {t: f"t{k}" for k, t in enumerate(t for t in types if t in reachable)}
-    lines = []
-    if fence:
-        lines.append(f'start: "```" {FENCE_LANGUAGE}? "\\n" {rule[signature.returns]} "\\n```"')
-    else:
-        lines.append(f"start: {rule[signature.returns]}")
+    lines = [_start(rule[signature.returns], fence)]
     for typ, name in rule.items():
         alternatives = list(leaves[typ])
         for prim, args, ret in apps:
@@ -170,13 +176,11 @@ def task_grammar_decoding(domain: Domain, grammar: "SearchGrammar", *, fence: bo
     One rule per nonterminal, one alternative per production: a reply decoded under it lies in the task's
     grammar by construction, so no translation is lost to "outside the task's grammar".
     """
-    literal_rules = tuple((name, typ) for name, (typ, _) in domain.literal_rules.items())
-    literals = _literal_forms(domain.grammar_text(), literal_rules, tuple(domain.decoding_literals.items()))
+    literals = _domain_literals(domain)
     rule = {nt: f"g{k}" for k, (nt, _) in enumerate(grammar.nonterminals)}
     types = dict(grammar.nonterminals)
     used: set[tuple[str, str]] = set()
-    lines = [f'start: "```" {FENCE_LANGUAGE}? "\\n" {rule[grammar.start]} "\\n```"' if fence
-             else f"start: {rule[grammar.start]}"]
+    lines = [_start(rule[grammar.start], fence)]
     for nt, name in rule.items():
         alternatives: list[str] = []
         for prod in grammar.productions_of(nt):
