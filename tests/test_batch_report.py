@@ -91,6 +91,15 @@ def test_summary_of_nothing() -> None:
     assert s["tasks"] == 0 and s["solve_rate"] == 0.0 and s["seconds_median"] is None
 
 
+def test_summary_counts_fits_right_and_wrong_on_the_test() -> None:
+    records = [{"id": "a", "status": "solved", "test_correct": True},
+               {"id": "b", "status": "solved", "test_correct": False},
+               {"id": "c", "status": "solved", "test_correct": None},  # answers hidden
+               {"id": "d", "status": "unsolved", "test_correct": False}]
+    s = summarize(records)
+    assert (s["solved"], s["test_right"], s["test_wrong"]) == (3, 1, 1)
+
+
 def test_progress_on_a_pipe_prints_every_twentieth() -> None:
     stream = io.StringIO()
     bar = Progress(40, stream=stream, live=False)

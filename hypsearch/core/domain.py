@@ -12,7 +12,7 @@ import importlib.resources
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping, Sequence
 
 from hypsearch.core.program import TYPE_VARIABLES, App, Const, Sketch, Term, Type, Var
 
@@ -121,6 +121,9 @@ class Domain:
     smt_logics: tuple[str, ...] = ()
     """SMT-LIB logics whose terms this domain covers ("SLIA", "LIA", "BV"): front-ends that read
     SMT-LIB-based formats (SyGuS) pick a domain by the file's logic."""
+    ranks_answers: ClassVar[bool] = False
+    """True when the domain's own search (`enumerate_candidates`) yields its fits best first: the engine
+    then answers in that order instead of simplest program first."""
 
     # -- derived tables ------------------------------------------------------
     @cached_property

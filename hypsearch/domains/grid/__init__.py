@@ -7,8 +7,9 @@ counts are Int literals.  `GridDomain.enumerate_candidates` runs the grid-tuned 
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, ClassVar, Iterator
 
 from hypsearch.core.domain import Domain, ValueType, WorkedExample
 from hypsearch.domains.grid.primitives import PRIMITIVES
@@ -27,13 +28,26 @@ def _as_grid(v: Any) -> Grid:
 class GridDomain(Domain):
     """The grid DSL with an ARC-tuned enumerator (`enumerate_candidates`)."""
 
+    ranks_answers: ClassVar[bool] = True
+    """`enumerate_candidates` yields its fits best first (`select`): the engine keeps that order."""
+
     def enumerate_candidates(self, task: "Task", deadline: float) -> Iterator[Term]:
-        """Programs fitting every train example, simplest first, until `deadline` (time.monotonic)."""
-        from hypsearch.domains.grid.search import search
+        """Programs fitting every train example, the likeliest right on the tests first.
+
+        The search gathers its fits until a little before `deadline` (time.monotonic), then yields one
+        program per distinct test answer in the order `select.choose` ranks them.
+        """
+        from hypsearch.domains.grid.search import fits
+        from hypsearch.domains.grid.select import ranked
 
         data = task_data(task)
-        for term, _depth in search(data, deadline):
-            yield term
+        search_deadline = deadline - min(0.5, 0.05 * max(deadline - time.monotonic(), 0.0))
+        if not data.test_in:  # nothing to answer: programs in search order
+            for fit in fits(data, search_deadline):
+                yield fit.term
+            return
+        for choice in ranked(fits(data, search_deadline), max(task.attempts, 1) + 2):
+            yield choice.fit.term
 
     def constants(self, task: "Task") -> tuple[Const, ...]:
         """The colours seen in the task's grids, as Int constants."""

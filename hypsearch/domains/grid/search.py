@@ -24,6 +24,7 @@ import numpy as np
 from hypsearch.domains.grid import cell_rules as CR
 from hypsearch.domains.grid import local_rules as LR
 from hypsearch.domains.grid import primitives as P
+from hypsearch.domains.grid import select as SEL
 from hypsearch.domains.grid.values import Grid
 from hypsearch.core.program import App, Const, Term, Var, size, substitute
 
@@ -576,26 +577,29 @@ def predict(term: Term, inputs: Sequence[Grid]) -> tuple[Grid, ...] | None:
     return outs
 
 
-def solve_data(data: TaskData, deadline: float, attempts: int = 2, *, max_depth: int = 3,
-               stats: SearchStats | None = None) -> list[tuple[Term, tuple[Grid, ...]]]:
-    """Up to `attempts` programs with distinct test predictions, simplest first.
+def fits(data: TaskData, deadline: float, *, max_depth: int = 3,
+         stats: SearchStats | None = None) -> Iterator[SEL.Fit]:
+    """The search's fits with their test answers and doubts (fits that fail on a test input are dropped).
 
-    After the first fit, the search finishes that depth level (within the deadline) looking
-    for a distinct second prediction, then stops.
+    Once a fit without doubts is found at depth d, the search finishes level d (for other candidates
+    answering the tests differently) and stops; fits that break an expectation do not stop it.
     """
     stats = stats if stats is not None else SearchStats()
-    found: list[tuple[Term, tuple[Grid, ...]]] = []
-    first_depth: int | None = None
+    expect = SEL.expectations(data.train_in, data.train_out)
     for term, depth in search(data, deadline, max_depth=max_depth, stats=stats):
-        if first_depth is not None and depth > first_depth and depth != FALLBACK:
-            continue  # the search stops after this level; fallbacks may still fill a free attempt
+        if depth > stats.stop_depth and depth != FALLBACK:
+            continue  # the search stops after this level; guesses may still fill a free attempt
         pred = predict(term, data.test_in)
-        if pred is None or any(pred == p for _, p in found):
+        if pred is None:
             continue
-        found.append((term, pred))
-        if first_depth is None:
-            first_depth = depth
+        fit = SEL.Fit(term, depth, pred, expect.doubts(data.test_in, pred))
+        if fit.doubts == 0 and depth < FALLBACK - 1 and stats.stop_depth == 99:
             stats.stop_depth = depth
-        if len(found) >= attempts:
-            break
-    return found
+        yield fit
+
+
+def solve_data(data: TaskData, deadline: float, attempts: int = 2, *, max_depth: int = 3,
+               stats: SearchStats | None = None) -> list[tuple[Term, tuple[Grid, ...]]]:
+    """Up to `attempts` programs with distinct test predictions, best first (see `select`)."""
+    chosen = SEL.ranked(fits(data, deadline, max_depth=max_depth, stats=stats), attempts)
+    return [(c.fit.term, c.fit.answers) for c in chosen]
