@@ -158,3 +158,26 @@ def test_rays_keep_non_zero_cells_and_are_idempotent(rows: list[list[int]]) -> N
         r = f(g)
         assert np.array_equal(r.a[g.a != 0], g.a[g.a != 0])
         assert f(r) == r
+
+
+@settings(max_examples=60, deadline=None)
+@given(grids, st.integers(0, 9), st.integers(0, 9))
+def test_shape_rules_of_steps_hold(rows: list[list[int]], c1: int, c2: int) -> None:
+    from hypsearch.domains.grid.search import SAME_SHAPE, SWAP_SHAPE
+
+    g = Grid.from_lists(rows)
+    table = {p.name: p for p in P.PRIMITIVES}
+    for name in sorted(SAME_SHAPE | SWAP_SHAPE):
+        p = table[name]
+        if name == "cell_rules":
+            args: tuple = (0,)
+        elif name == "remap":
+            args = tuple(range(10))
+        else:
+            args = (c1, c2, 1, 1)[:len(p.arg_types) - 1]
+        assert all(t == "Int" for t in p.arg_types[1:]), name
+        try:
+            out = p.impl(g, *args)
+        except (ValueError, IndexError, KeyError, TypeError, ZeroDivisionError):
+            continue
+        assert out.shape == (g.shape if name in SAME_SHAPE else g.shape[::-1]), name

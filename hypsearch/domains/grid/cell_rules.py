@@ -17,6 +17,7 @@ from typing import Sequence
 
 import numpy as np
 
+from hypsearch.domains.grid.labels import shifted
 from hypsearch.domains.grid.local_rules import components, first_seen
 from hypsearch.domains.grid.values import Grid
 
@@ -29,19 +30,14 @@ MAX_RULES = 6
 """Longest rule list learned (longer lists would mostly memorise the examples)."""
 
 
-def _shift(a: np.ndarray, dy: int, dx: int) -> np.ndarray:
-    h, w = a.shape
-    p = np.pad(a.astype(np.int64), 1, constant_values=OFF)
-    return p[1 + dy:1 + dy + h, 1 + dx:1 + dx + w]
-
-
 @lru_cache(maxsize=512)
 def features(g: Grid) -> np.ndarray:
     """The feature slots of every cell, an int64 array (h*w, n_slots), read-only."""
     a = g.a
     h, w = a.shape
     cols = [a.astype(np.int64)]
-    cols += [_shift(a, dy, dx) for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))]
+    nb = shifted(cols[0], OFF)  # one padded copy for all 16 neighbour reads
+    cols += [nb(dy, dx) for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))]
     up, down, left, right = (first_seen(a, 0, False), first_seen(a, 0, True), first_seen(a, 1, False),
                              first_seen(a, 1, True))
     cols += [up, down, left, right]
@@ -53,7 +49,7 @@ def features(g: Grid) -> np.ndarray:
     cols += [edge, np.minimum(size, 15)]
     cols.append(((left == right) & (left != OFF)).astype(np.int64))
     cols.append(((up == down) & (up != OFF)).astype(np.int64))
-    nz = sum(((_shift(a, dy, dx) % OFF) != 0).astype(np.int64)
+    nz = sum(((nb(dy, dx) % OFF) != 0).astype(np.int64)
              for dy in (-1, 0, 1) for dx in (-1, 0, 1) if (dy, dx) != (0, 0))
     cols.append(nz)
     orth = np.stack(cols[1:5])

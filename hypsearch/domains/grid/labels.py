@@ -1,12 +1,30 @@
 """Connected-component labelling of grids: the one routine objects, primitives and local rules share.
 
 Its own module so that `primitives` (objects), `local_rules` and `cell_rules` all import it from
-below instead of from each other.
+below instead of from each other; `pad1`, the one-cell border they all need, lives here too
+(`np.pad` costs tens of microseconds of argument handling per call, a fifth of the search's time).
 """
 
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
+
+
+def pad1(a: np.ndarray, value: int | bool = 0) -> np.ndarray:
+    """`a` with a one-cell border of `value` (what `np.pad(a, 1, constant_values=value)` gives, faster)."""
+    h, w = a.shape
+    out = np.full((h + 2, w + 2), value, dtype=a.dtype)
+    out[1:-1, 1:-1] = a
+    return out
+
+
+def shifted(a: np.ndarray, value: int) -> "Callable[[int, int], np.ndarray]":
+    """A function (dy, dx) → `a` moved so each cell reads its neighbour at (dy, dx); `value` off the grid."""
+    h, w = a.shape
+    p = pad1(a, value)
+    return lambda dy, dx: p[1 + dy:1 + dy + h, 1 + dx:1 + dx + w]
 
 
 def label(a: np.ndarray, mask: np.ndarray, by_color: bool, diag: bool) -> np.ndarray:
@@ -17,8 +35,8 @@ def label(a: np.ndarray, mask: np.ndarray, by_color: bool, diag: bool) -> np.nda
     shifts = [(0, 1), (0, -1), (1, 0), (-1, 0)]
     if diag:
         shifts += [(1, 1), (1, -1), (-1, 1), (-1, -1)]
-    pad_col = np.pad(a.astype(np.int16), 1, constant_values=-1)
-    pad_mask = np.pad(mask, 1, constant_values=False)
+    pad_col = pad1(a.astype(np.int16), -1)
+    pad_mask = pad1(mask, False)
     same = []
     for dy, dx in shifts:
         nb_mask = pad_mask[1 + dy:1 + dy + h, 1 + dx:1 + dx + w]
@@ -26,8 +44,9 @@ def label(a: np.ndarray, mask: np.ndarray, by_color: bool, diag: bool) -> np.nda
         if by_color:
             ok &= pad_col[1 + dy:1 + dy + h, 1 + dx:1 + dx + w] == a
         same.append(ok)
+    padded = np.full((h + 2, w + 2), big, dtype=lab.dtype)
     while True:
-        padded = np.pad(lab, 1, constant_values=big)
+        padded[1:-1, 1:-1] = lab
         new = lab.copy()
         for (dy, dx), ok in zip(shifts, same):
             nb = padded[1 + dy:1 + dy + h, 1 + dx:1 + dx + w]

@@ -19,19 +19,13 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from hypsearch.domains.grid.labels import label
+from hypsearch.domains.grid.labels import label, shifted
 from hypsearch.domains.grid.values import Grid
 
 OFF = 10
 """Feature value of a position outside the grid (or of no colour found)."""
 ACTION_BITS = 5
 """An entry's action is < 32: colours 0-9 are literals, 10 + j copies slot j."""
-
-
-def _shift(a: np.ndarray, dy: int, dx: int) -> np.ndarray:
-    h, w = a.shape
-    p = np.pad(a.astype(np.int64), 1, constant_values=OFF)
-    return p[1 + dy:1 + dy + h, 1 + dx:1 + dx + w]
 
 
 def first_seen(a: np.ndarray, axis: int, reverse: bool) -> np.ndarray:
@@ -57,15 +51,18 @@ def _rays(a: np.ndarray) -> list[np.ndarray]:
 
 
 def _n4(a: np.ndarray) -> list[np.ndarray]:
-    return [a.astype(np.int64), _shift(a, -1, 0), _shift(a, 1, 0), _shift(a, 0, -1), _shift(a, 0, 1)]
+    nb = shifted(a.astype(np.int64), OFF)
+    return [nb(0, 0), nb(-1, 0), nb(1, 0), nb(0, -1), nb(0, 1)]
 
 
 def _n8(a: np.ndarray) -> list[np.ndarray]:
-    return [_shift(a, dy, dx) for dy in (0, -1, 1) for dx in (0, -1, 1)]
+    nb = shifted(a.astype(np.int64), OFF)
+    return [nb(dy, dx) for dy in (0, -1, 1) for dx in (0, -1, 1)]
 
 
 def _count8(a: np.ndarray) -> list[np.ndarray]:
-    nz = sum(((_shift(a, dy, dx) % OFF) != 0).astype(np.int64)
+    nb = shifted(a.astype(np.int64), OFF)
+    nz = sum(((nb(dy, dx) % OFF) != 0).astype(np.int64)
              for dy in (-1, 0, 1) for dx in (-1, 0, 1) if (dy, dx) != (0, 0))
     return [a.astype(np.int64), nz]
 

@@ -15,7 +15,7 @@ import numpy as np
 from hypsearch.core.domain import Primitive
 from hypsearch.domains.grid.cell_rules import cell_rules
 from hypsearch.domains.grid.local_rules import local_rule, local_rule_abs
-from hypsearch.domains.grid.labels import label as _label
+from hypsearch.domains.grid.labels import label as _label, pad1
 from hypsearch.domains.grid.values import MAX_SIDE, Grid, Obj
 
 G, I, OS, O = "Grid", "Int", "Objects", "Object"
@@ -808,7 +808,7 @@ def fill_holes(g: Grid, c: int) -> Grid:
 def outline(g: Grid, c: int) -> Grid:
     """Paint with colour c the 0 cells 8-adjacent to a non-zero cell."""
     a = g.a
-    p = np.pad(a != 0, 1)
+    p = pad1(a != 0, False)
     h, w = a.shape
     near = np.zeros_like(a, dtype=bool)
     for dy in (-1, 0, 1):
@@ -883,7 +883,7 @@ def overlay(a: Grid, b: Grid) -> Grid:
 def _interior(a: np.ndarray) -> np.ndarray:
     """Non-zero cells whose 8 neighbours all exist and share their colour."""
     h, w = a.shape
-    p = np.pad(a.astype(np.int16), 1, constant_values=-1)
+    p = pad1(a.astype(np.int16), -1)
     inner = a != 0
     for dy in (-1, 0, 1):
         for dx in (-1, 0, 1):
@@ -1202,7 +1202,7 @@ def move_until_touch(g: Grid, c: int) -> Grid:
     h, w = a.shape
     ys, xs = np.nonzero(mover)
     vals = a[ys, xs]
-    pad = np.pad(anchor, 1)
+    pad = pad1(anchor, 0)
     for k in range(max(h, w)):
         yy, xx = ys + k * dy, xs + k * dx
         if yy.min() < 0 or xx.min() < 0 or yy.max() >= h or xx.max() >= w:
@@ -1249,7 +1249,7 @@ def halo(g: Grid, a: int, c: int) -> Grid:
     if not src.any():
         raise ValueError("colour absent")
     h, w = g.shape
-    p = np.pad(src, 1)
+    p = pad1(src, 0)
     near = np.zeros((h, w), dtype=bool)
     for dy in (-1, 0, 1):
         for dx in (-1, 0, 1):
@@ -1273,7 +1273,7 @@ def attract(g: Grid, c: int) -> Grid:
     if not anchor.any():
         raise ValueError("no anchor")
     h, w = a.shape
-    p = np.pad(anchor, 1)
+    p = pad1(anchor, 0)
     near = np.zeros((h, w), dtype=bool)
     for dy in (-1, 0, 1):
         for dx in (-1, 0, 1):

@@ -71,6 +71,29 @@ def compile_term(term: Term) -> Callable[[Grid], Any]:
     raise ValueError(f"cannot compile {term!r}")
 
 
+SAME_SHAPE = frozenset({
+    "attract", "binarize", "border", "cell_rules", "complete_symmetry", "connect_h", "connect_h_with", "connect_hv",
+    "connect_v", "connect_v_with", "extend_h", "extend_v", "fill_bbox", "fill_bg", "fill_holes", "fill_interior",
+    "flip_h", "flip_v", "gravity_down", "gravity_left", "gravity_right", "gravity_up", "halo", "hollow", "keep_color",
+    "keep_largest", "keep_least_common", "majority_cells", "move_until_touch", "outline", "ray_down", "ray_left",
+    "ray_right", "ray_up", "rays_diag", "recolor_rank", "recolor_size", "remap", "remove_noise", "repair_tiling",
+    "replace_color", "rot180", "spread_cell", "swap_colors", "symmetrize_4", "symmetrize_h", "symmetrize_v",
+    "uniform_rows"})
+"""Primitives whose result has the shape of their first (grid) argument, whatever the grid."""
+SWAP_SHAPE = frozenset({"antitranspose", "rot270", "rot90", "transpose"})
+"""Primitives whose result has their grid argument's shape transposed."""
+
+
+def shape_rule(term: Term) -> str | None:
+    """"same" or "swap" when a step's result shape follows from its input's alone, else None."""
+    if isinstance(term, App) and term.args and term.args[0] == X:
+        if term.op in SAME_SHAPE:
+            return "same"
+        if term.op in SWAP_SHAPE:
+            return "swap"
+    return None
+
+
 @dataclass(frozen=True)
 class Step:
     """One grid-to-grid search step: a template over `x` and its simplicity cost."""
@@ -80,6 +103,16 @@ class Step:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "fn", compile_term(self.term))
+        object.__setattr__(self, "shape", shape_rule(self.term))
+
+    def may_reach(self, shape: tuple[int, int], target: tuple[int, int]) -> bool:
+        """False when the step's result on a grid of `shape` cannot have the `target` shape."""
+        rule = self.shape  # type: ignore[attr-defined]
+        if rule == "same":
+            return shape == target
+        if rule == "swap":
+            return shape[::-1] == target
+        return True
 
     def apply(self, g: Grid) -> Grid:
         """Run the step on one grid; raises ValueError when it does not apply or yields no grid."""
@@ -478,6 +511,8 @@ def search(data: TaskData, deadline: float, *, max_depth: int = 3,
                 timed_out = True
                 break
             for st in use:
+                if last and not st.may_reach(state[0].shape, o0.shape):
+                    continue  # output-size pruning: this step cannot give the first output's size
                 try:
                     g0 = apply(st, state[0])
                 except _ERRORS:
