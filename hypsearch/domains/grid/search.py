@@ -510,7 +510,10 @@ def search(data: TaskData, deadline: float, *, max_depth: int = 3,
             if time.monotonic() > deadline:
                 timed_out = True
                 break
-            for st in use:
+            for k, st in enumerate(use):
+                if k & 15 == 15 and time.monotonic() > deadline:
+                    timed_out = True  # one state's steps on large grids can take a second
+                    break
                 if last and not st.may_reach(state[0].shape, o0.shape):
                     continue  # output-size pruning: this step cannot give the first output's size
                 try:
