@@ -154,11 +154,13 @@ def fit(state: Sequence[Grid], outs: Sequence[Grid]) -> int | None:
     while left.any():
         if len(rules) >= MAX_RULES:
             return None
-        Mr = M * remaining[None, :]
-        covered = Mr.sum(axis=1)
-        gain = Mr @ left.astype(np.float32)
-        lit_ok = (Mr @ onehot) == covered[:, None]  # tests x colours
-        copy_ok = (Mr @ eq) == covered[:, None]  # tests x slots
+        # one product over the cells still free: covered, gain, per-colour and per-slot agreement counts
+        R = np.concatenate([remaining[:, None], (remaining * left)[:, None], remaining[:, None] * onehot,
+                            remaining[:, None] * eq], axis=1)
+        counts = M @ R
+        covered, gain = counts[:, 0], counts[:, 1]
+        lit_ok = counts[:, 2:12] == covered[:, None]  # tests x colours
+        copy_ok = counts[:, 12:] == covered[:, None]  # tests x slots
         copy_ok[:, 0] = False  # "keep" explains no change
         ok = lit_ok.any(axis=1) | copy_ok.any(axis=1)
         score = np.where(ok & (gain > 0), gain, -1)
