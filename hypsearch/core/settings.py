@@ -112,6 +112,11 @@ model needs several round trips (hypotheses, then one translation per hypothesis
 on a CPU, so the symbolic default of 10 s would end the task before the first reply."""
 
 
+def handover_margin(seconds: float) -> float:
+    """Time a domain's own search leaves before its deadline to rank its fits and hand them over (≤ 0.5 s)."""
+    return min(0.5, 0.05 * max(seconds, 0.0))
+
+
 def default_time_limit(proposer: str, profile: str = "default") -> float:
     """The CLI's time budget per task when none is given: the profile's, or LLM_TIME_LIMIT for llm/hybrid."""
     return LLM_TIME_LIMIT if proposer in ("llm", "hybrid") else PROFILES[profile].time_limit

@@ -20,7 +20,7 @@ from hypsearch.proposers import Proposer, ProposerContext
 from hypsearch.proposers.factory import default_proposer  # noqa: F401  (re-exported: engine.default_proposer)
 from hypsearch.core.registry import get_domain
 from hypsearch.core.result import PhaseStats, Result, Status
-from hypsearch.core.settings import Settings
+from hypsearch.core.settings import Settings, handover_margin
 from hypsearch.core.task import Task
 
 KEEP_REJECTED = 50
@@ -119,7 +119,7 @@ def solve(task: Task, settings: Settings | None = None, *, proposer: Proposer | 
         return finish(Status.SOLVED, "solved", stats)
     if budget_stop:
         return finish(Status.UNSOLVED, budget_stop, stats)
-    if time.monotonic() > deadline:
+    if time.monotonic() > deadline - handover_margin(settings.time_limit):  # a domain's search stops just short
         return finish(Status.UNSOLVED, f"time limit {settings.time_limit:g} s", stats)
     if stats.get("exhausted"):
         return finish(Status.UNSOLVED, f"search space exhausted at size {stats.get('max_cost')}", stats)

@@ -15,6 +15,7 @@ from hypsearch.core.domain import Domain, ValueType, WorkedExample
 from hypsearch.domains.grid.primitives import PRIMITIVES
 from hypsearch.domains.grid.values import Grid, Obj, show_grid
 from hypsearch.core.program import Const, Term
+from hypsearch.core.settings import handover_margin
 
 if TYPE_CHECKING:
     from hypsearch.core.task import Task
@@ -41,7 +42,7 @@ class GridDomain(Domain):
         from hypsearch.domains.grid.select import ranked
 
         data = task_data(task)
-        search_deadline = deadline - min(0.5, 0.05 * max(deadline - time.monotonic(), 0.0))
+        search_deadline = deadline - handover_margin(deadline - time.monotonic())
         if not data.test_in:  # nothing to answer: programs in search order
             for fit in fits(data, search_deadline):
                 yield fit.term
