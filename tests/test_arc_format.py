@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import struct
-import zlib
 from pathlib import Path
 
 import pytest
@@ -91,8 +90,6 @@ def test_render_terminal_and_png(tmp_path: Path) -> None:
     assert "(flip_h x)" in text and "\x1b[48;2;" in text and "attempt 1 ok" in text
     path = write_png(tmp_path / "t.png", task, pred)
     data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
     w, h = struct.unpack(">II", data[16:24])
-    idat_len = struct.unpack(">I", data[33:37])[0]
-    raw = zlib.decompress(data[41:41 + idat_len])
-    assert len(raw) == h * (1 + 3 * w)
+    assert w > 300 and h > 150  # labelled panels, not a strip of cells

@@ -79,14 +79,22 @@ def write_outputs(path: Path, solved: Sequence[tuple[Task, Result]]) -> str:
 
 
 def show(task: Task, result: Result, png: Path | None) -> str:
-    """The task and its predictions in ARC colours; a PNG (input / expected / attempts) when asked."""
-    from hypsearch.solvers.arc.render import render_terminal, write_png
+    """The task and its predictions in ARC colours; a picture (PNG or SVG by suffix) when a path is given."""
+    from hypsearch.solvers.arc.picture import write_picture
+    from hypsearch.solvers.arc.render import render_terminal
 
     text = render_terminal(task, result.predictions, result.program_text)
     if png is not None:
-        write_png(png, task, result.predictions)
+        write_picture(png, task, [ex.output for ex in task.tests], result.predictions)
         text += f"\nwrote {png}"
     return text
+
+
+def picture(task: Task, answers: Sequence[object], attempts: Sequence[Sequence[object]], kind: str) -> bytes:
+    """Labelled panels of the task with its expected outputs and attempts, as SVG or PNG bytes."""
+    from hypsearch.solvers.arc.picture import picture as draw
+
+    return draw(task, answers, attempts, kind)
 
 
 def load(path: Path) -> list[Task]:
@@ -103,6 +111,7 @@ FORMAT = TaskFormat(
     render=render,
     write_outputs=write_outputs,
     show=show,
+    picture=picture,
 )
 
 __all__ = ["FORMAT", "detect", "render", "write_outputs"]
