@@ -76,11 +76,16 @@ def _grid(arr: np.ndarray, x: float, y: float, cell: float) -> drawsvg.Group:
     return group
 
 
+def _title_width(panel: Panel) -> float:
+    """Room the title takes at 13 px (bold titles, the verdicts, run wider)."""
+    return (8.6 if panel.verdict is not None else 7.6) * len(panel.title)
+
+
 def _panel_size(panel: Panel, cell: float) -> tuple[float, float]:
     if panel.grid is None:
-        return 90.0, TITLE_H + 40.0
+        return max(90.0, _title_width(panel)), TITLE_H + 40.0
     rows, cols = panel.grid.shape
-    return max(cols * cell, 8.0 * len(panel.title)), TITLE_H + rows * cell
+    return max(cols * cell, _title_width(panel)), TITLE_H + rows * cell
 
 
 def _draw_panel(d: drawsvg.Drawing, panel: Panel, x: float, y: float, cell: float) -> None:
