@@ -21,3 +21,12 @@ def shared_benchmarks() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared/benchmarks is not present")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def report_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Two small batch runs made once per session by the real CLI (see tests/report_runs.py): (symbolic, model)."""
+    import report_runs as made
+
+    root = tmp_path_factory.mktemp("report-runs")
+    return made.symbolic_run(root), made.model_run(root)

@@ -60,6 +60,8 @@
   Array.prototype.forEach.call(last.cells, function (th, col) {
     th.addEventListener("click", function () { sortBy(th, col); });
   });
-  [q, status, compare].forEach(function (c) { if (c) { c.addEventListener("input", filter); } });
+  [q, status, compare].forEach(function (c) {
+    if (c) { c.addEventListener("input", filter); c.addEventListener("change", filter); }
+  });
   filter();
 })();
