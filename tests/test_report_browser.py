@@ -3,7 +3,7 @@ chromedriver (no browser or driver download).  The index and an ARC and a SyGuS 
 model rounds recorded from the TEST DOUBLE) are rendered; the DOM is checked (rows, filters, sorting, images
 loaded, no console errors) and screenshots are saved under test-artifacts/report/ for a person to look at.
 
-Without chromium these tests skip, except in CI (CI=true), where a missing browser is a failure.
+Without chromium these tests skip, except in CI (`conftest.need`), where a missing browser is a failure.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any, Iterator
 
 import pytest
 
+from conftest import need, need_module
 from hypsearch.report.site import write_site
 
 REPO = Path(__file__).resolve().parents[1]
@@ -24,12 +25,8 @@ CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 
 def _need_browser() -> None:
     missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not os.access(p, os.X_OK)]
-    if not missing:
-        return
-    message = f"{', '.join(missing)} missing: apt-get install -y chromium chromium-driver"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
+    need(not missing, f"{', '.join(missing)} missing: apt-get install -y chromium chromium-driver")
+    need_module("selenium")
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
 from hypsearch.cli import _settings, extra_command
 from hypsearch.llm.transcript import read_transcript, render_transcript, transcript_files
@@ -34,34 +33,20 @@ def cmd_show(args: argparse.Namespace) -> int:
     if fmt.show is None or wants_picture and fmt.picture is None:
         print(f"hypsearch: {path}: format {fmt.name} has no picture; use `hypsearch solve`", file=sys.stderr)
         return 2
-    loaded = [t for t in fmt.load(path) if args.task is None or _task_of(t).id == args.task]
+    loaded = [t for t in fmt.load(path) if args.task is None or t.id == args.task]
     if not loaded:
         print(f"hypsearch: {path}: no task {args.task!r}", file=sys.stderr)
         return 2
     several = len(loaded) > 1
-    for item in loaded:
-        task, answers = _task_of(item), _answers_of(item)
-        result = solve(task, _settings(args))
-        print(fmt.show(task, result, None))
+    for labelled in loaded:
+        result = solve(labelled.task, _settings(args))
+        print(fmt.show(labelled, result, None))
         for option, kind in ((args.png, "png"), (args.svg, "svg")):
             if option:
-                target = _picture_path(Path(option), task.id, several)
-                target.write_bytes(fmt.picture(task, answers, result.predictions, kind))  # type: ignore[misc]
+                target = _picture_path(Path(option), labelled.id, several)
+                target.write_bytes(fmt.picture(labelled, result.predictions, kind))  # type: ignore[misc]
                 print(f"wrote {target}")
     return 0
-
-
-def _task_of(item: Any) -> Any:
-    """The Task of what a format loaded (a LabelledTask's `.task`, or the Task itself)."""
-    return getattr(item, "task", item)
-
-
-def _answers_of(item: Any) -> list[Any]:
-    """Expected output per test input (None when hidden), from the loader's labels."""
-    answers = getattr(item, "answers", None)
-    if answers is not None:
-        return list(answers)
-    return [getattr(q, "output", None) for q in _task_of(item).tests]
 
 
 def _picture_path(path: Path, task_id: str, several: bool) -> Path:

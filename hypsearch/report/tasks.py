@@ -14,15 +14,25 @@ from hypsearch.batch.solve import load_task
 from hypsearch.core.errors import HypsearchError
 from hypsearch.core.formats import available_formats
 from hypsearch.core.refs import TaskRef
+from hypsearch.core.task import LabelledTask, Task
 
 
 @dataclass(frozen=True)
 class Loaded:
-    """A task as the report shows it: the Task (None if unreadable), expected outputs per test, why not."""
+    """A task as the report shows it: the LabelledTask (None if unreadable) and, if so, why not."""
 
-    task: Any = None
-    answers: tuple[Any, ...] = ()
+    labelled: LabelledTask | None = None
     error: str = ""
+
+    @property
+    def task(self) -> Task | None:
+        """The Task the solver saw."""
+        return self.labelled.task if self.labelled is not None else None
+
+    @property
+    def answers(self) -> tuple[Any, ...]:
+        """Expected output per test input (None, or no entry, when not known)."""
+        return self.labelled.answers if self.labelled is not None else ()
 
 
 def ref_of(record: Mapping[str, Any]) -> TaskRef | None:
@@ -40,25 +50,21 @@ def load(record: Mapping[str, Any]) -> Loaded:
     if ref is None:
         return Loaded(error="the record does not say where its task came from")
     try:
-        item = load_task(ref)
+        labelled = load_task(ref)
     except (HypsearchError, OSError, ValueError) as exc:
         return Loaded(error=f"{ref.describe()}: {exc}".splitlines()[0])
-    task = getattr(item, "task", item)
-    answers = getattr(item, "answers", None)
-    if answers is None:  # a loader without labels: the outputs it put on the test inputs
-        answers = [getattr(q, "output", None) for q in getattr(task, "tests", ())]
-    return Loaded(task, tuple(answers))
+    return Loaded(labelled)
 
 
 def picture(record: Mapping[str, Any], loaded: Loaded, attempts: Sequence[Sequence[Any]]) -> bytes | None:
     """The SVG picture of the task with these attempts, when the record's format draws (None otherwise)."""
-    if loaded.task is None:
+    if loaded.labelled is None:
         return None
     fmt = available_formats().get(str(record.get("format")))
     if fmt is None or fmt.picture is None:
         return None
     try:
-        return fmt.picture(loaded.task, loaded.answers, attempts, "svg")
+        return fmt.picture(loaded.labelled, attempts, "svg")
     except (HypsearchError, ValueError, TypeError):
         return None
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Sequence
 
 from hypsearch.domains.grid.values import Grid
-from hypsearch.core.task import Task
+from hypsearch.core.task import LabelledTask
 
 ARC_RGB = ((0, 0, 0), (0, 116, 217), (255, 65, 54), (46, 204, 64), (255, 220, 0),
            (170, 170, 170), (240, 18, 190), (255, 133, 27), (127, 219, 255), (135, 12, 37))
@@ -35,13 +35,14 @@ def _side_by_side(blocks: Sequence[tuple[str, Grid | None]]) -> str:
     return "\n".join(lines)
 
 
-def render_terminal(task: Task, predictions: Sequence[Sequence[Grid | None]] = (), program: str = "") -> str:
-    """The task's pairs and each test's attempts as ANSI colour blocks, with the program on top."""
+def render_terminal(task: LabelledTask, predictions: Sequence[Sequence[Grid | None]] = (),
+                    program: str = "") -> str:
+    """The task's pairs and each test's attempts (beside its answer, where known) as ANSI colour blocks."""
     out = [f"task {task.id}" + (f"   program: {program}" if program else "")]
-    for i, ex in enumerate(task.examples, 1):
+    for i, ex in enumerate(task.task.examples, 1):
         out.append(f"train {i}")
         out.append(_side_by_side([("input", ex.inputs[0]), ("output", ex.output)]))
-    for i, ex in enumerate(task.tests):
+    for i, ex in enumerate(task.test_pairs()):
         attempts = list(predictions[i]) if i < len(predictions) else []
         blocks = [("input", ex.inputs[0]), ("expected", ex.output)]
         for k, g in enumerate(attempts[:2], 1):
@@ -52,11 +53,10 @@ def render_terminal(task: Task, predictions: Sequence[Sequence[Grid | None]] = (
     return "\n".join(out) + "\n"
 
 
-def write_png(path: str | Path, task: Task, predictions: Sequence[Sequence[Grid | None]] = (),
-              answers: Sequence[Grid | None] | None = None) -> Path:
-    """Write the labelled task picture (`picture.write_picture`) as PNG; `answers` are the expected test outputs."""
+def write_png(path: str | Path, task: LabelledTask, predictions: Sequence[Sequence[Grid | None]] = ()) -> Path:
+    """Write the labelled task picture (`picture.write_picture`) as PNG, expected outputs from the answer key."""
     from hypsearch.solvers.arc.picture import write_picture
 
-    expected = list(answers) if answers is not None else [ex.output for ex in task.tests]
-    return write_picture(Path(path).with_suffix(".png") if Path(path).suffix.lower() != ".png" else path,
-                         task, expected, predictions)
+    path = Path(path)
+    return write_picture(path if path.suffix.lower() == ".png" else path.with_suffix(".png"),
+                         task.task, task.answers, predictions)

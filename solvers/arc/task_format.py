@@ -12,7 +12,7 @@ from typing import Sequence
 
 from hypsearch.core.formats import TaskFormat
 from hypsearch.core.result import Result
-from hypsearch.core.task import Task
+from hypsearch.core.task import LabelledTask, Task
 
 
 # The reader (`format`, which loads the grid domain) is imported only once a file is ARC's: detecting a
@@ -58,46 +58,42 @@ def render(task: Task, result: Result) -> str:
         for k, grid in enumerate(attempts, 1):
             lines.append(f"test {i} attempt {k}:")
             lines.append(_rows(grid))
-    if result.predictions and all(ex.output is not None for ex in task.tests):
-        from hypsearch.solvers.arc.format import score_task
-
-        lines.append(f"correct: {score_task(task, result.predictions)}")
     return "\n".join(lines)
 
 
-def write_outputs(path: Path, solved: Sequence[tuple[Task, Result]]) -> str:
+def write_outputs(path: Path, solved: Sequence[tuple[LabelledTask, Result]]) -> str:
     """Write the ARC Prize submission.json; return a one-line score when answers are known."""
     from hypsearch.solvers.arc.format import score_task, write_submission
 
-    predictions = {t.id: (r.predictions or tuple(() for _ in t.tests)) for t, r in solved}
+    predictions = {t.id: (r.predictions or tuple(() for _ in t.task.tests)) for t, r in solved}
     write_submission(path, predictions)
-    known = [(t, r) for t, r in solved if t.tests and all(ex.output is not None for ex in t.tests)]
+    known = [(t, r) for t, r in solved if t.known]
     if not known:
         return f"wrote {path} ({len(solved)} tasks)"
     right = sum(score_task(t, r.predictions) for t, r in known)
     return f"wrote {path}: {right} of {len(known)} tasks right within two attempts"
 
 
-def show(task: Task, result: Result, png: Path | None) -> str:
+def show(task: LabelledTask, result: Result, png: Path | None) -> str:
     """The task and its predictions in ARC colours; a picture (PNG or SVG by suffix) when a path is given."""
     from hypsearch.solvers.arc.picture import write_picture
     from hypsearch.solvers.arc.render import render_terminal
 
     text = render_terminal(task, result.predictions, result.program_text)
     if png is not None:
-        write_picture(png, task, [ex.output for ex in task.tests], result.predictions)
+        write_picture(png, task.task, task.answers, result.predictions)
         text += f"\nwrote {png}"
     return text
 
 
-def picture(task: Task, answers: Sequence[object], attempts: Sequence[Sequence[object]], kind: str) -> bytes:
-    """Labelled panels of the task with its expected outputs and attempts, as SVG or PNG bytes."""
+def picture(task: LabelledTask, attempts: Sequence[Sequence[object]], kind: str) -> bytes:
+    """Labelled panels of the task with its expected outputs (the answer key) and attempts, as SVG or PNG bytes."""
     from hypsearch.solvers.arc.picture import picture as draw
 
-    return draw(task, answers, attempts, kind)
+    return draw(task.task, task.answers, attempts, kind)
 
 
-def load(path: Path) -> list[Task]:
+def load(path: Path) -> list[LabelledTask]:
     """The tasks of a dataset name, a folder or a task file."""
     from hypsearch.solvers.arc.format import load_any
 
