@@ -1,7 +1,8 @@
 """The neural half measured with a real model: symbolic, llm and hybrid at the same wall-clock budget per task.
 
 A local llama.cpp engine (`hypsearch.llm.local_engine`, a GGUF file from ../shared/models/get-model) is
-started once; every task runs in its own killable child with the same per-task budget in each mode.
+started once; every task runs in its own killable child with the same per-task budget in each mode, the
+modes back to back on each task (so each meets the same machine load; `load1` in every record).
 Tasks are chosen by a stated rule (every K-th file or task of a fixed, sorted list), and solvers get them
 blind by construction: a child solves `LabelledTask.task` (inputs only) and the parent scores its predictions.
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import subprocess
 import sys
 import time
@@ -98,6 +100,7 @@ def _child_for(settings: Any) -> Callable[[Any, float, Any], None]:
                        "provenance": result.candidates[0].provenance.proposer if result.candidates and
                        result.program_text else None,
                        "seconds": round(result.seconds, 2), "translations": llm.get("translations", {}),
+                       "model_interrupts": result.stats.get("model_interrupts", 0),
                        **{k: llm.get(k) for k in LLM_KEYS if k in llm}})
         except Exception as exc:  # the crash is this task's record
             conn.send({"status": "error", "stop_reason": repr(exc)[:300]})
@@ -183,33 +186,40 @@ def main(argv: list[str] | None = None) -> int:
             tasks = ts.load(args.every or ts.default_every)
             meta.setdefault("sets", {})[name] = {"rule": ts.rule, "every": args.every or ts.default_every,
                                                  "tasks": len(tasks)}
-            for mode in modes:
-                settings = Settings(proposer=mode, time_limit=args.budget, rounds=args.rounds,
-                                    hypotheses=args.hypotheses, repairs=args.repairs, cache_mode="off",
-                                    llm_threads=args.threads, local_model=model if engine else None,
-                                    local_engine_url=engine.base_url if engine else None,
-                                    transcript_dir=str(args.out / f"transcripts-{name}-{mode}") if args.transcripts
-                                    else None)
-                done_records: list[dict[str, Any]] = []
+            settings = {mode: Settings(proposer=mode, time_limit=args.budget, rounds=args.rounds,
+                                       hypotheses=args.hypotheses, repairs=args.repairs, cache_mode="off",
+                                       llm_threads=args.threads, local_model=model if engine else None,
+                                       local_engine_url=engine.base_url if engine else None,
+                                       transcript_dir=str(args.out / f"transcripts-{name}-{mode}")
+                                       if args.transcripts else None)
+                        for mode in modes}
+            done_records: dict[str, list[dict[str, Any]]] = {mode: [] for mode in modes}
 
-                def failed(task: Any, why: str) -> dict[str, Any]:
-                    return {"status": "killed" if "killed" in why else "error", "stop_reason": why}
+            def failed(task: Any, why: str) -> dict[str, Any]:
+                return {"status": "killed" if "killed" in why else "error", "stop_reason": why}
 
-                def done(task: Any, record: dict[str, Any], wall: float, name: str = name, mode: str = mode,
-                         acc: list = done_records) -> None:
+            def done_for(mode: str, name: str = name, tasks: list = tasks,
+                         acc: dict = done_records) -> Callable[[Any, dict[str, Any], float], None]:
+                def done(task: Any, record: dict[str, Any], wall: float) -> None:
                     record["correct"] = correct(task, record)
                     record.pop("predictions", None)
-                    record = {"set": name, "mode": mode, "task": task.id, "wall": round(wall, 1), **record}
-                    acc.append(record)
+                    record = {"set": name, "mode": mode, "task": task.id, "wall": round(wall, 1),
+                              "load1": round(os.getloadavg()[0], 1), **record}
+                    acc[mode].append(record)
                     with records_file.open("a") as fh:
                         fh.write(json.dumps(record) + "\n")
-                    print(f"{name}/{mode} [{len(acc)}/{len(tasks)}] {task.id}: {record['status']} "
+                    print(f"{name}/{mode} [{len(acc[mode])}/{len(tasks)}] {task.id}: {record['status']} "
                           f"correct={record.get('correct')} {record.get('program') or record.get('stop_reason')}"[:200],
                           file=sys.stderr)
+                return done
 
-                run_killable(tasks, _child_for(settings), args.budget + 1.0, 1, failed, done, grace=5.0,
-                             payload=lambda t: t.task)
-                rows.append(summarise(name, mode, done_records))
+            # the modes run back to back on each task, so every mode meets the same machine load
+            for task in tasks:
+                for mode in modes:
+                    run_killable([task], _child_for(settings[mode]), args.budget + 1.0, 1, failed, done_for(mode),
+                                 grace=5.0, payload=lambda t: t.task)
+            for mode in modes:
+                rows.append(summarise(name, mode, done_records[mode]))
                 print(json.dumps(rows[-1]), file=sys.stderr)
     finally:
         if engine is not None:

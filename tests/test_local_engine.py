@@ -231,6 +231,9 @@ def test_the_child_command_line_carries_the_settings(tmp_path: Path) -> None:
     assert command[:3] == [sys.executable, "-m", "hypsearch.llm.local_engine"]
     assert command[command.index("--port") + 1] == "1234" and command[command.index("--threads") + 1] == "1"
     assert os.path.basename(command[3]) == "m.gguf"
+    assert command[command.index("--niceness") + 1] == "10"  # the search beside it keeps the CPU first
+    with pytest.raises(LocalEngineError, match="niceness"):
+        LocalEngine(tmp_path / "m.gguf", niceness=40)
 
 
 def test_an_engine_url_needs_the_model_it_serves() -> None:
