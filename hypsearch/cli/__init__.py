@@ -313,7 +313,8 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-COMMAND_MODULES = ("hypsearch.batch.cli", "hypsearch.cli.show", "hypsearch.cli.domain_check")
+COMMAND_MODULES = ("hypsearch.batch.cli", "hypsearch.report.cli", "hypsearch.cli.show",
+                   "hypsearch.cli.domain_check")
 """Modules that add sub-commands through `extra_command` (imported when the parser is built)."""
 
 
