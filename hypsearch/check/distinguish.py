@@ -7,6 +7,7 @@ asked again, a few times at most.  Three-valued throughout: `unknown` is reporte
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -102,19 +103,14 @@ def smt_split(domain: Domain, signature: Signature, a: Term, b: Term, shapes: Se
             exclude = [_equals(domain, xs, params, inputs) for inputs in blocked]
         except (UnsupportedError, z3.Z3Exception) as exc:
             return SmtSplit("unknown", reason=f"no z3 encoding: {exc}")
-        solver = z3.Optimize()
-        solver.set("timeout", int(timeout_ms))
-        solver.add(differ, *(h for m in made for h in m[1]), *(z3.Not(e) for e in exclude if e is not None))
-        for m in made:
-            for soft in m[2]:
-                solver.add_soft(soft)
-        answer = solver.check()
+        hard = [differ, *(h for m in made for h in m[1]), *(z3.Not(e) for e in exclude if e is not None)]
+        answer, model = _closest(hard, [soft for m in made for soft in m[2]], timeout_ms)
         if answer == z3.unsat:
             continue
         if answer != z3.sat:
-            unknown = solver.reason_unknown()
+            unknown = model
             continue
-        inputs = _read(domain, solver.model(), xs, params)
+        inputs = _read(domain, model, xs, params)
         if inputs is None:
             unknown = "z3's model has a value the domain cannot read back"
             continue
@@ -126,6 +122,46 @@ def smt_split(domain: Domain, signature: Signature, a: Term, b: Term, shapes: Se
     if unknown:
         return SmtSplit("unknown", reason=unknown)
     return SmtSplit("same", reason="no input of the examples' shape and lengths separates them")
+
+
+RELAXATIONS = 6
+"""Rounds of dropping the closeness wishes named in an unsat core before settling for any input of the shape."""
+
+
+def _closest(hard: Sequence[z3.BoolRef], soft: Sequence[z3.BoolRef], timeout_ms: int) -> tuple[Any, Any]:
+    """(z3.sat, model) of the hard constraints keeping as many `soft` wishes as a few unsat cores allow,
+    (z3.unsat, None), or (z3.unknown, z3's reason).  Each wish is a tracked assumption; those in a core are
+    dropped and z3 asked again (a cheap stand-in for MaxSAT, each call under the timeout)."""
+    watchdog = threading.Timer(2 * timeout_ms / 1000 + 1, z3.main_ctx().interrupt)  # z3's own timeout does not
+    watchdog.daemon = True                                                            # cover simplifying on `add`
+    watchdog.start()
+    try:
+        return _closest_within(hard, soft, timeout_ms)
+    except z3.Z3Exception as exc:
+        return z3.unknown, f"z3 stopped: {exc}"
+    finally:
+        watchdog.cancel()
+
+
+def _closest_within(hard: Sequence[z3.BoolRef], soft: Sequence[z3.BoolRef], timeout_ms: int) -> tuple[Any, Any]:
+    solver = z3.Solver()
+    solver.set("timeout", int(timeout_ms))
+    solver.add(*hard)
+    flags = [z3.Bool(f"__close_{i}") for i in range(len(soft))]
+    for flag, wish in zip(flags, soft):
+        solver.add(z3.Implies(flag, wish))
+    keep = list(flags)
+    for round_no in range(RELAXATIONS + 1):
+        answer = solver.check(*keep) if round_no < RELAXATIONS else solver.check()
+        if answer == z3.sat:
+            return z3.sat, solver.model()
+        if answer == z3.unknown:
+            return z3.unknown, solver.reason_unknown()
+        core = {str(c) for c in solver.unsat_core()}
+        if not core or round_no == RELAXATIONS:
+            return z3.unsat, None
+        keep = [f for f in keep if str(f) not in core]
+    return z3.unsat, None
 
 
 def _read(domain: Domain, model: z3.ModelRef, xs: Sequence[z3.ExprRef],

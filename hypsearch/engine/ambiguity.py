@@ -75,7 +75,8 @@ def assess(task: Task, domain: Domain, settings: Settings, chosen: Term, others:
                 q = Distinction(x, tuple(zip(texts, outputs_on(domain, sig, programs, x))), "generated")
                 if q.answers > 1:
                     questions.append(q)
-    how = (f"fitting programs up to size {found.max_cost} over {len(probes)} probe inputs"
+    what = f"up to size {found.max_cost}" if found.how == "enumeration" else f"from the {found.how}"
+    how = (f"fitting programs {what} over {len(probes)} probe inputs"
            + (f" ({len(pool)} from the pool)" if pool else "") + f" in {time.monotonic() - started:.1f} s")
     if found.exhausted:
         how += ", search space exhausted"

@@ -29,6 +29,8 @@ class Competitors:
     max_cost: int
     seconds: float
     exhausted: bool
+    how: str = "enumeration"
+    """Which search found them: 'enumeration' (by cost, up to `max_cost`) or 'domain search'."""
 
 
 def fitting_programs(domain: Domain, task: Task, probes: Sequence[tuple[Any, ...]], *, deadline: float,
@@ -74,7 +76,8 @@ def _from_domain_search(domain: Domain, task: Task, examples: Sequence[Example],
         if key not in seen:
             seen[key] = term
     ordered = tuple(sorted(seen.values(), key=lambda t: (size(t), domain.show(t))))
-    return Competitors(ordered, max((size(t) for t in ordered), default=0), time.monotonic() - started, False)
+    return Competitors(ordered, max((size(t) for t in ordered), default=0), time.monotonic() - started, False,
+                       "domain search")
 
 
 def _run(domain: Domain, term: Term, env: dict[str, Any]) -> tuple[bool, Any]:
