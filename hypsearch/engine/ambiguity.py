@@ -24,6 +24,8 @@ from hypsearch.search.probes import find_separating, mutation_probes
 
 PROBES = 24
 """Mutated inputs the competitors are run on (besides the pool)."""
+POOL_PROBES = 16
+"""Pool inputs (spread over the pool) the competitor enumeration runs on; every pool input is still a question."""
 COMPETITORS = 8
 """Fitting programs kept, the chosen one included."""
 SHOWN = 4
@@ -52,7 +54,9 @@ def assess(task: Task, domain: Domain, settings: Settings, chosen: Term, others:
     shapes = shapes_of(given, len(sig.params))
     known = {repr(x) for x in (*given, *avoid)}
     pool = [x for x in _unique(pool) if repr(x) not in known]
-    probes = pool + mutation_probes(domain, sig, given, shapes, PROBES, seed=settings.seed, avoid=(*pool, *avoid))
+    step = max(1, len(pool) // POOL_PROBES)
+    probes = pool[::step][:POOL_PROBES] + mutation_probes(domain, sig, given, shapes, PROBES, seed=settings.seed,
+                                                           avoid=(*pool, *avoid))
     found = fitting_programs(domain, task, probes, deadline=started + 0.8 * seconds,
                              max_cost=size(chosen) + COST_SLACK, limit=COMPETITORS,
                              max_value_size=settings.max_value_size)
@@ -77,7 +81,7 @@ def assess(task: Task, domain: Domain, settings: Settings, chosen: Term, others:
                     questions.append(q)
     what = f"up to size {found.max_cost}" if found.how == "enumeration" else f"from the {found.how}"
     how = (f"fitting programs {what} over {len(probes)} probe inputs"
-           + (f" ({len(pool)} from the pool)" if pool else "") + f" in {time.monotonic() - started:.1f} s")
+           + (f" ({min(len(pool), POOL_PROBES)} from the pool of {len(pool)})" if pool else "") + f" in {time.monotonic() - started:.1f} s")
     if found.exhausted:
         how += ", search space exhausted"
     amb = Ambiguity(len(programs), texts, tuple(splits), how)
