@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import need_module
 
 from hypsearch.llm import local_engine as le
 from hypsearch.llm.config import load_config
@@ -47,7 +48,7 @@ def test_a_file_that_is_not_gguf_is_refused_before_any_server_starts(tmp_path: P
 
 
 def test_a_corrupt_gguf_file_reports_llama_cpp_s_own_error(tmp_path: Path) -> None:
-    pytest.importorskip("xllamacpp", reason="the [local] extra is not installed")  # CI installs it
+    need_module("xllamacpp", "the [local] extra is not installed")
     path = tmp_path / "broken.gguf"
     path.write_bytes(b"GGUF" + b"\x00" * 64)
     engine = LocalEngine(path, start_timeout_s=60)
@@ -230,6 +231,9 @@ def test_the_child_command_line_carries_the_settings(tmp_path: Path) -> None:
     assert command[:3] == [sys.executable, "-m", "hypsearch.llm.local_engine"]
     assert command[command.index("--port") + 1] == "1234" and command[command.index("--threads") + 1] == "1"
     assert os.path.basename(command[3]) == "m.gguf"
+    assert command[command.index("--niceness") + 1] == "10"  # the search beside it keeps the CPU first
+    with pytest.raises(LocalEngineError, match="niceness"):
+        LocalEngine(tmp_path / "m.gguf", niceness=40)
 
 
 def test_an_engine_url_needs_the_model_it_serves() -> None:
