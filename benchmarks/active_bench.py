@@ -50,7 +50,8 @@ def score(task: Any, program: Any, hidden: list[Example]) -> float:
 
 def run_task(path: Path, args: argparse.Namespace) -> list[dict[str, Any]]:
     """The three arms on one file."""
-    (full,) = detect_format(path).load(path)
+    (labelled,) = detect_format(path).load(path)
+    full = labelled.task  # the solver sees the Task; the hidden examples below are the oracle
     examples = list({repr(ex.inputs): ex for ex in full.examples}.values())
     given, hidden = examples[:2], examples[2:]
     answers = {repr(ex.inputs): ex.output for ex in hidden}

@@ -215,13 +215,9 @@ def _solve_all(args: argparse.Namespace, fmt: Any, tasks: Any, settings: Setting
             print(answer)
         scored = "" if correct is None else f"; test answers {'right' if correct else 'wrong'}"
         print(f"hypsearch: {task.id}: {result.status.value} ({result.stop_reason}) in {result.seconds:.2f} s; "
-<<<<<<< HEAD
-              f"{result.stats.get('distinct', 0)} distinct programs", file=sys.stderr)
+              f"{result.stats.get('distinct', 0)} distinct programs{scored}", file=sys.stderr)
         for line in _active_lines(result):
             print(f"hypsearch: {task.id}: {line}", file=sys.stderr)
-=======
-              f"{result.stats.get('distinct', 0)} distinct programs{scored}", file=sys.stderr)
->>>>>>> main
         code = max(code, fmt.exit_code(result))
         finished.append((labelled, result))
     return code, finished
