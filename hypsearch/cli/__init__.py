@@ -118,8 +118,8 @@ def llm_overrides(args: argparse.Namespace, proposer: str | None) -> dict[str, A
 
 def _settings(args: argparse.Namespace) -> Settings:
     overrides: dict[str, Any] = {"proposer": args.proposer, **llm_overrides(args, args.proposer)}
-    overrides["ambiguity_seconds"] = args.ambiguity
-    if args.max_queries is not None:
+    overrides["ambiguity_seconds"] = getattr(args, "ambiguity", 0.0)  # `show` and others have no such flags
+    if getattr(args, "max_queries", None) is not None:
         overrides["max_queries"] = args.max_queries
     if args.timeout is not None:
         overrides["time_limit"] = args.timeout
@@ -225,7 +225,7 @@ def _solve_all(args: argparse.Namespace, fmt: Any, tasks: Any, settings: Setting
 
 def _oracle_for(args: argparse.Namespace, task: Any) -> Any:
     """The oracle `--oracle CMD` or `--ask` asks for (None: neither given)."""
-    if not args.oracle and not args.ask:
+    if not getattr(args, "oracle", None) and not getattr(args, "ask", False):
         return None
     from hypsearch.cli.oracles import Codec, CommandOracle, TerminalOracle
     from hypsearch.core.registry import get_domain

@@ -27,7 +27,7 @@ def from_json(data: Any, domain: Domain, typ: Type) -> Any:
     vt = domain.value_type(typ)
     try:
         value = vt.from_json(data) if vt.from_json is not None else _tuples(data)
-    except (ValueError, TypeError, KeyError) as exc:
+    except (ValueError, TypeError, KeyError, ArithmeticError) as exc:  # OverflowError: -1 as a uint8 cell
         raise ValueError(f"{_short(data)} is not a {typ}: {exc}") from None
     if not vt.is_value(value):
         raise ValueError(f"{_short(data)} is not a {typ}")
