@@ -202,7 +202,8 @@ def _solve_all(args: argparse.Namespace, fmt: Any, tasks: Any, settings: Setting
             # for the first task --timeout is the wall clock of the whole command: start-up,
             # imports and reading the file count against it
             task_settings = settings.with_(time_limit=max(0.1, args.timeout - process_age()))
-        result = solve(task, task_settings, oracle=_oracle_for(args, task))
+        oracle = _oracle_for(args, task)
+        result = solve(task, task_settings, oracle=oracle) if oracle is not None else solve(task, task_settings)
         answer = fmt.render(task, result)
         correct = labelled.correct(result.predictions)
         if args.json:
