@@ -39,6 +39,10 @@ class ValueType:
     from_z3: Callable[["z3.ExprRef"], Any] | None = None
     strategy: Callable[[], Any] | None = None
     """A hypothesis strategy of typical values, for property tests and `domain check`."""
+    to_json: Callable[[Any], Any] | None = None
+    """A value as plain JSON data (None: the generic form, tuples as arrays; see `hypsearch.core.json_values`)."""
+    from_json: Callable[[Any], Any] | None = None
+    """JSON data back to a value, raising ValueError/TypeError when it is none (None: the generic form)."""
 
 
 @dataclass(frozen=True)
