@@ -22,6 +22,10 @@ from hypsearch.core.task import Example, Task
 from hypsearch.engine.ambiguity import Assessment, assess
 
 
+MIN_ASSESS_SECONDS = 0.2
+"""Below this much time left in the task's limit, a solve without an oracle reports no ambiguity at all."""
+
+
 def solve_actively(task: Task, settings: Settings, oracle: Oracle | None, *,
                    solve_once: Callable[[Task], Result], domain: Domain,
                    pool: Sequence[tuple[Any, ...]] = ()) -> Result:
@@ -37,7 +41,12 @@ def solve_actively(task: Task, settings: Settings, oracle: Oracle | None, *,
             return _final(result, asked, started, None, "")
         others = [c.program for c in result.candidates
                   if c.status.value == "accepted" and c.program is not None and c.text != result.program_text]
-        found = assess(current, domain, settings, result.program, others, seconds=seconds,
+        budget = seconds
+        if oracle is None:  # only reporting: the look for competitors fits inside the task's own time limit
+            budget = min(seconds, settings.time_limit - (time.monotonic() - started))
+            if budget < MIN_ASSESS_SECONDS:
+                return _final(result, asked, started, None, "")
+        found = assess(current, domain, settings, result.program, others, seconds=budget,
                        pool=[*pool, *(t.inputs for t in task.tests)], avoid=refused)
         if not found.ambiguity.ambiguous:
             return _final(result, asked, started, found, "one behaviour remains" if asked else "")
