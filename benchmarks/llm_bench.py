@@ -176,8 +176,10 @@ def main(argv: list[str] | None = None) -> int:
         [str(SHARED / "models" / "get-model"), args.model], check=True, capture_output=True,
         text=True).stdout.strip().splitlines()[-1]
     modes = args.modes.split(",")
-    engine = LocalEngine(model, threads=args.threads).start() if set(modes) - {"symbolic"} else None
-    meta = {"model": Path(model).name, "threads": args.threads, "budget_s": args.budget, "rounds": args.rounds,
+    # below the search when a hybrid runs beside it; at full priority when the model works alone
+    niceness = 10 if "hybrid" in modes else 0
+    engine = LocalEngine(model, threads=args.threads, niceness=niceness).start() if set(modes) - {"symbolic"} else None
+    meta = {"model": Path(model).name, "threads": args.threads, "server_niceness": niceness, "budget_s": args.budget, "rounds": args.rounds,
             "hypotheses": args.hypotheses, "repairs": args.repairs, "started": time.strftime("%Y-%m-%d %H:%M"),
             "speed": generation_speed(engine.base_url) if engine else {}}
     print(json.dumps(meta), file=sys.stderr)

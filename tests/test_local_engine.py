@@ -234,6 +234,9 @@ def test_the_child_command_line_carries_the_settings(tmp_path: Path) -> None:
     assert command[command.index("--niceness") + 1] == "10"  # the search beside it keeps the CPU first
     with pytest.raises(LocalEngineError, match="niceness"):
         LocalEngine(tmp_path / "m.gguf", niceness=40)
+    from hypsearch.llm.local_engine import niceness_for
+
+    assert niceness_for("hybrid") == 10 and niceness_for("llm") == 0  # alone, the model needs no yielding
 
 
 def test_an_engine_url_needs_the_model_it_serves() -> None:

@@ -139,9 +139,10 @@ def local_engine_for(settings: Settings, *, log: Callable[[str], None]) -> Itera
         log("--local-model ignored: the symbolic proposer uses no model")
         yield settings
         return
-    from hypsearch.llm.local_engine import LocalEngine
+    from hypsearch.llm.local_engine import LocalEngine, niceness_for
 
-    with LocalEngine(settings.local_model, threads=settings.llm_threads, slots=settings.llm_slots) as engine:
+    with LocalEngine(settings.local_model, threads=settings.llm_threads, slots=settings.llm_slots,
+                     niceness=niceness_for(settings.proposer)) as engine:
         log(f"local engine: {engine.describe()}, ready in {engine.startup_seconds:.1f} s")
         yield settings.with_(local_engine_url=engine.base_url)
     log("local engine stopped")

@@ -357,18 +357,23 @@ class LocalEngine:
         return self._proc.wait()
 
 
-_shared: dict[tuple[str, int, int], LocalEngine] = {}
+def niceness_for(proposer: str) -> int:
+    """DEFAULT_NICENESS beside a search (the hybrid proposer); 0 when the model works alone (llm)."""
+    return DEFAULT_NICENESS if proposer == "hybrid" else 0
+
+
+_shared: dict[tuple[str, int, int, int], LocalEngine] = {}
 _shared_lock = threading.Lock()
 
 
 def shared_engine(model_path: str | os.PathLike[str], *, threads: int = DEFAULT_THREADS,
-                  slots: int = DEFAULT_SLOTS) -> LocalEngine:
+                  slots: int = DEFAULT_SLOTS, niceness: int = DEFAULT_NICENESS) -> LocalEngine:
     """This process's running engine for the model (started on first use, stopped at exit)."""
-    key = (str(Path(model_path).expanduser().resolve()), threads, slots)
+    key = (str(Path(model_path).expanduser().resolve()), threads, slots, niceness)
     with _shared_lock:
         engine = _shared.get(key)
         if engine is None or not engine.running:
-            engine = LocalEngine(model_path, threads=threads, slots=slots).start()
+            engine = LocalEngine(model_path, threads=threads, slots=slots, niceness=niceness).start()
             _shared[key] = engine
         return engine
 
@@ -378,7 +383,8 @@ def endpoint_for(settings: Any) -> Endpoint:
     (the CLI's, or `hypsearch llm serve`), else this process's shared engine (started now if needed)."""
     if getattr(settings, "local_engine_url", None):
         return attached_endpoint(settings.local_engine_url, settings.local_model, settings.llm_slots)
-    return shared_engine(settings.local_model, threads=settings.llm_threads, slots=settings.llm_slots).endpoint
+    return shared_engine(settings.local_model, threads=settings.llm_threads, slots=settings.llm_slots,
+                         niceness=niceness_for(settings.proposer)).endpoint
 
 
 # -- the child process ------------------------------------------------------------------------------------
@@ -445,7 +451,7 @@ def child_main(argv: Sequence[str] | None = None) -> int:
 
 __all__ = ["DEFAULT_CONTEXT", "DEFAULT_SLOTS", "DEFAULT_THREADS", "Endpoint", "LocalEngine", "LocalEngineError",
            "REQUEST_TIMEOUT_S", "START_TIMEOUT_S", "attached_endpoint", "check_model_file", "endpoint_for",
-           "model_name", "shared_engine"]
+           "model_name", "niceness_for", "shared_engine"]
 
 if __name__ == "__main__":
     sys.exit(child_main())
