@@ -164,7 +164,7 @@ def test_the_cli_wraps_the_run_in_the_engine(monkeypatch: pytest.MonkeyPatch, tm
     events: list[str] = []
 
     class FakeEngine:
-        def __init__(self, path: str, *, threads: int, slots: int) -> None:
+        def __init__(self, path: str, *, threads: int, slots: int, niceness: int = 10) -> None:
             events.append(f"init {Path(path).name} threads={threads} slots={slots}")
             self.base_url = "http://127.0.0.1:9/v1"
             self.startup_seconds = 0.5
