@@ -243,7 +243,7 @@ class ListsDomain(Domain):
         from hypsearch.core.grammar import Production, default_search_grammar
 
         grammar = default_search_grammar(self, task)
-        inputs = [Production(PARAM_INPUT, leaf=p.leaf, cost=p.cost)
+        inputs = [Production(nt, leaf=p.leaf, cost=p.cost) for nt in (PARAM_INPUT, PARAM_VIEW)
                   for p in grammar.productions if isinstance(p.leaf, Var) and p.leaf.type == "List"]
         params: list[Production] = list(inputs)
         for p in grammar.productions:
@@ -252,21 +252,26 @@ class ListsDomain(Domain):
             if p.leaf is not None and p.nonterminal in ("Int", "List"):
                 params.append(Production(PARAM_INT if p.nonterminal == "Int" else PARAM_LIST, leaf=p.leaf, cost=p.cost))
             if p.op in FEATURES and p.args == ("List",):
-                params.append(Production(PARAM_INT, p.op, (PARAM_INPUT,), cost=p.cost))
+                params.append(Production(PARAM_INT, p.op, (PARAM_VIEW,), cost=p.cost))
+            if p.args == ("List",) and p.nonterminal == "List" and p.op is not None:
+                params.append(Production(PARAM_VIEW, p.op, (PARAM_INPUT,), cost=p.cost))
             if p.op in BUILDERS:
                 args = tuple(PARAM_INT if a == "Int" else PARAM_LIST if a == "List" else a for a in p.args)
                 p = replace(p, args=args)
             params.append(p)
-        nonterminals = (*grammar.nonterminals, (PARAM_INT, "Int"), (PARAM_LIST, "List"), (PARAM_INPUT, "List"))
-        if not inputs:
-            nonterminals = nonterminals[:-1]
+        nonterminals = (*grammar.nonterminals, (PARAM_INT, "Int"), (PARAM_LIST, "List"))
+        if inputs:
+            nonterminals = (*nonterminals, (PARAM_INPUT, "List"), (PARAM_VIEW, "List"))
+        else:
+            params = [p for p in params if PARAM_VIEW not in (p.nonterminal, *p.args)]
         return replace(grammar, nonterminals=nonterminals, productions=tuple(params))
 
 
-PARAM_INT, PARAM_LIST, PARAM_INPUT = "ParamInt", "ParamList", "Input"
-"""Nonterminals of function parameters: ints and lists that are constants or simple features of the input."""
+PARAM_INT, PARAM_LIST, PARAM_INPUT, PARAM_VIEW = "ParamInt", "ParamList", "Input", "View"
+"""Nonterminals of function parameters: ints and lists that are constants or simple features of the input
+(an aggregate of the input or of one unary view of it, such as `(max (object_sizes xs))`)."""
 FEATURES = frozenset({"first", "last", "length", "max", "min", "sum"})
-"""Features of the input a function parameter may be (`(above (first xs))`, `(plus (length xs))`)."""
+"""Aggregates a function parameter may be (`(above (first xs))`, `(equals (max (object_sizes xs)))`)."""
 BUILDERS = frozenset(p.name for p in FUNCTION_PRIMITIVES if "Int" in p.arg_types or "List" in p.arg_types)
 """Function builders with a data parameter (`plus`, `above`, `member` …)."""
 
