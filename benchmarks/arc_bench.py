@@ -24,14 +24,15 @@ SUBSET_IDS = REPO.parent / "shared" / "benchmarks" / "arc-subsets" / "hypothesis
 
 
 def _child(task: Any, limit: float, conn: Any) -> None:
+    """Solve one Task (test inputs only); the parent scores the attempts against the answers it kept."""
     from hypsearch.solvers.arc import solve
 
     try:
         r = solve(task, time_limit=limit)
-        conn.send({"found": r.found, "correct": r.correct(task), "programs": list(r.programs),
+        conn.send({"found": r.found, "attempts": r.attempts, "programs": list(r.programs),
                    "seconds": round(r.seconds, 2), "stats": dict(r.stats)})
     except Exception as exc:  # report the crash as this task's result
-        conn.send({"found": False, "correct": False, "error": repr(exc)})
+        conn.send({"found": False, "error": repr(exc)})
     finally:
         conn.close()
 
@@ -52,6 +53,7 @@ def run(tasks: list[Any], limit: float, jobs: int, out_file: Path) -> tuple[int,
     counts = {"solved": 0, "done": 0}
     with out_file.open("w") as fh:
         def done(task: Any, res: dict[str, Any], wall: float) -> None:
+            res["correct"] = bool(task.correct(res.pop("attempts", ())))
             res["task"] = task.id
             res["wall"] = round(wall, 2)
             counts["done"] += 1
@@ -62,8 +64,8 @@ def run(tasks: list[Any], limit: float, jobs: int, out_file: Path) -> tuple[int,
             print(f"[{counts['done']}/{len(tasks)}] {mark} {task.id} {res['wall']:.1f}s {res.get('programs', [''])[:1]} "
                   f"solved={counts['solved']}", flush=True)
 
-        run_killable(tasks, _child, limit, jobs, lambda task, why: {"found": False, "correct": False, "error": why},
-                     done, grace=2.0)
+        run_killable(tasks, _child, limit, jobs, lambda task, why: {"found": False, "error": why},
+                     done, grace=2.0, payload=lambda t: t.task)
     return counts["solved"], len(tasks)
 
 

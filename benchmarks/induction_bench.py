@@ -81,26 +81,26 @@ def half_of(position: int) -> str:
     return HALVES[position % 2]
 
 
-def score(task: Any, result: Any) -> tuple[int, int]:
-    """(test examples right, test examples) for a Result: the first attempt must equal the answer."""
+def score(task: Any, predictions: Any) -> tuple[int, int]:
+    """(test examples right, test examples) of a LabelledTask: the first attempt must equal the answer."""
     right = 0
-    for k, ex in enumerate(task.tests):
-        attempts = result.predictions[k] if k < len(result.predictions) else ()
-        right += bool(attempts) and attempts[0] == ex.output
-    return right, len(task.tests)
+    for k, answer in enumerate(task.answers):
+        attempts = predictions[k] if k < len(predictions) else ()
+        right += bool(attempts) and attempts[0] == answer
+    return right, len(task.task.tests)
 
 
 def _child(task: Any, limit: float, conn: Any) -> None:
+    """Solve one Task (inputs only: the answers stay in the parent, which scores the predictions)."""
     from hypsearch import Settings, solve
 
     try:
         result = solve(task, Settings(time_limit=limit, attempts=1))
-        right, total = score(task, result)
         conn.send({"status": result.status.value, "stop_reason": result.stop_reason,
-                   "program": result.program_text or None, "right": right, "tests": total,
+                   "program": result.program_text or None, "predictions": result.predictions,
                    "seconds": round(result.seconds, 2), "distinct": result.stats.get("distinct")})
     except Exception as exc:  # report the crash as this task's result
-        conn.send({"status": "error", "stop_reason": repr(exc), "right": 0, "tests": len(task.tests)})
+        conn.send({"status": "error", "stop_reason": repr(exc)})
     finally:
         conn.close()
 
@@ -117,11 +117,12 @@ def run(tasks: list[Any], dataset: str, limit: float, jobs: int, out_file: Path,
     started = time.monotonic()
     with out_file.open("a") as fh:
         def failed(task: Any, why: str) -> dict[str, Any]:
-            return {"status": "killed" if "killed" in why else "error", "stop_reason": why, "right": 0,
-                    "tests": len(task.tests)}
+            return {"status": "killed" if "killed" in why else "error", "stop_reason": why}
 
         def done(task: Any, record: dict[str, Any], wall: float) -> None:
-            record = {"dataset": dataset, "task": task.id, "half": halves.get(task.id), **record}
+            right, tests = score(task, record.pop("predictions", ()))
+            record = {"dataset": dataset, "task": task.id, "half": halves.get(task.id), **record,
+                      "right": right, "tests": tests}
             record["task_correct"] = record["tests"] > 0 and record["right"] == record["tests"]
             if task.id in halves:
                 by_half[halves[task.id]]["tasks_correct"] += record["task_correct"]
@@ -135,7 +136,7 @@ def run(tasks: list[Any], dataset: str, limit: float, jobs: int, out_file: Path,
             print(f"[{counts['done']}/{len(tasks)}] {task.id}: {record['status']} {record['right']}/{record['tests']} "
                   f"{record.get('program') or ''}"[:160], file=sys.stderr)
 
-        run_killable(tasks, _child, limit, jobs, failed, done)
+        run_killable(tasks, _child, limit, jobs, failed, done, payload=lambda t: t.task)
     solved, right, total = counts["solved"], counts["right"], counts["total"]
     return {"dataset": dataset, "tasks": len(tasks), "task_accuracy": solved / max(len(tasks), 1),
             "raw_accuracy": right / max(total, 1), "tasks_correct": solved, "tests_right": right,

@@ -1,9 +1,10 @@
 """The neural half measured with a real model: symbolic, llm and hybrid at the same wall-clock budget per task.
 
 A local llama.cpp engine (`hypsearch.llm.local_engine`, a GGUF file from ../shared/models/get-model) is
-started once; every task runs in its own killable child with the same per-task budget in each mode.
+started once; every task runs in its own killable child with the same per-task budget in each mode, the
+modes back to back on each task (so each meets the same machine load; `load1` in every record).
 Tasks are chosen by a stated rule (every K-th file or task of a fixed, sorted list), and solvers get them
-blind: test outputs are removed before `solve`, and scoring uses the copy kept here.
+blind by construction: a child solves `LabelledTask.task` (inputs only) and the parent scores its predictions.
 
     python benchmarks/llm_bench.py --model qwen2.5-coder-1.5b --budget 60 --out /tmp/llm15
     python benchmarks/llm_bench.py --model qwen2.5-coder-0.5b --sets slia --modes llm --out /tmp/llm05
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import subprocess
 import sys
 import time
@@ -73,18 +75,12 @@ SETS = {
 }
 
 
-def blind(task: Any) -> Any:
-    """The task as a solver may see it: test inputs only (outputs None)."""
-    return dataclasses.replace(task, tests=tuple(dataclasses.replace(t, output=None) for t in task.tests))
-
-
-def correct(task: Any, result: Any) -> bool:
-    """Solved: SyGuS (no held-out tests) by z3/constraint check; others by every test output among the attempts."""
-    if not task.tests:
-        return result.status.value == "solved"
-    if len(result.predictions) < len(task.tests):
-        return False
-    return all(ex.output in result.predictions[k] for k, ex in enumerate(task.tests))
+def correct(task: Any, record: dict[str, Any]) -> bool:
+    """Solved: SyGuS (no held-out tests) by z3/constraint check; others by every answer among the attempts
+    (a LabelledTask, scored here in the parent: the child only ever saw `task.task`)."""
+    if not task.task.tests:
+        return record.get("status") == "solved"
+    return bool(task.correct(record.get("predictions", ())))
 
 
 LLM_KEYS = ("calls", "http_calls", "prompt_tokens", "completion_tokens", "hypotheses", "hypothesis_requests",
@@ -93,21 +89,21 @@ LLM_KEYS = ("calls", "http_calls", "prompt_tokens", "completion_tokens", "hypoth
 
 
 def _child_for(settings: Any) -> Callable[[Any, float, Any], None]:
-    def child(pair: tuple[Any, Any], limit: float, conn: Any) -> None:
+    def child(task: Any, limit: float, conn: Any) -> None:
         from hypsearch import solve
 
-        task, seen = pair
         try:
-            result = solve(seen, settings.with_(time_limit=limit))
+            result = solve(task, settings.with_(time_limit=limit))
             llm = result.stats.get("llm", {})
             conn.send({"status": result.status.value, "stop_reason": result.stop_reason[:300],
-                       "correct": correct(task, result), "program": result.program_text or None,
+                       "predictions": result.predictions, "program": result.program_text or None,
                        "provenance": result.candidates[0].provenance.proposer if result.candidates and
                        result.program_text else None,
                        "seconds": round(result.seconds, 2), "translations": llm.get("translations", {}),
+                       "model_interrupts": result.stats.get("model_interrupts", 0),
                        **{k: llm.get(k) for k in LLM_KEYS if k in llm}})
         except Exception as exc:  # the crash is this task's record
-            conn.send({"status": "error", "stop_reason": repr(exc)[:300], "correct": False})
+            conn.send({"status": "error", "stop_reason": repr(exc)[:300]})
         finally:
             conn.close()
     return child
@@ -190,31 +186,40 @@ def main(argv: list[str] | None = None) -> int:
             tasks = ts.load(args.every or ts.default_every)
             meta.setdefault("sets", {})[name] = {"rule": ts.rule, "every": args.every or ts.default_every,
                                                  "tasks": len(tasks)}
-            for mode in modes:
-                settings = Settings(proposer=mode, time_limit=args.budget, rounds=args.rounds,
-                                    hypotheses=args.hypotheses, repairs=args.repairs, cache_mode="off",
-                                    llm_threads=args.threads, local_model=model if engine else None,
-                                    local_engine_url=engine.base_url if engine else None,
-                                    transcript_dir=str(args.out / f"transcripts-{name}-{mode}") if args.transcripts
-                                    else None)
-                done_records: list[dict[str, Any]] = []
+            settings = {mode: Settings(proposer=mode, time_limit=args.budget, rounds=args.rounds,
+                                       hypotheses=args.hypotheses, repairs=args.repairs, cache_mode="off",
+                                       llm_threads=args.threads, local_model=model if engine else None,
+                                       local_engine_url=engine.base_url if engine else None,
+                                       transcript_dir=str(args.out / f"transcripts-{name}-{mode}")
+                                       if args.transcripts else None)
+                        for mode in modes}
+            done_records: dict[str, list[dict[str, Any]]] = {mode: [] for mode in modes}
 
-                def failed(pair: Any, why: str) -> dict[str, Any]:
-                    return {"status": "killed" if "killed" in why else "error", "stop_reason": why, "correct": False}
+            def failed(task: Any, why: str) -> dict[str, Any]:
+                return {"status": "killed" if "killed" in why else "error", "stop_reason": why}
 
-                def done(pair: Any, record: dict[str, Any], wall: float, name: str = name, mode: str = mode,
-                         acc: list = done_records) -> None:
-                    record = {"set": name, "mode": mode, "task": pair[0].id, "wall": round(wall, 1), **record}
-                    acc.append(record)
+            def done_for(mode: str, name: str = name, tasks: list = tasks,
+                         acc: dict = done_records) -> Callable[[Any, dict[str, Any], float], None]:
+                def done(task: Any, record: dict[str, Any], wall: float) -> None:
+                    record["correct"] = correct(task, record)
+                    record.pop("predictions", None)
+                    record = {"set": name, "mode": mode, "task": task.id, "wall": round(wall, 1),
+                              "load1": round(os.getloadavg()[0], 1), **record}
+                    acc[mode].append(record)
                     with records_file.open("a") as fh:
                         fh.write(json.dumps(record) + "\n")
-                    print(f"{name}/{mode} [{len(acc)}/{len(tasks)}] {pair[0].id}: {record['status']} "
+                    print(f"{name}/{mode} [{len(acc[mode])}/{len(tasks)}] {task.id}: {record['status']} "
                           f"correct={record.get('correct')} {record.get('program') or record.get('stop_reason')}"[:200],
                           file=sys.stderr)
+                return done
 
-                run_killable([(t, blind(t)) for t in tasks], _child_for(settings), args.budget + 1.0, 1,
-                             failed, done, grace=5.0)
-                rows.append(summarise(name, mode, done_records))
+            # the modes run back to back on each task, so every mode meets the same machine load
+            for task in tasks:
+                for mode in modes:
+                    run_killable([task], _child_for(settings[mode]), args.budget + 1.0, 1, failed, done_for(mode),
+                                 grace=5.0, payload=lambda t: t.task)
+            for mode in modes:
+                rows.append(summarise(name, mode, done_records[mode]))
                 print(json.dumps(rows[-1]), file=sys.stderr)
     finally:
         if engine is not None:

@@ -21,12 +21,12 @@ _HOMES = {
     "hypsearch.core.registry": ("available_domains", "get_domain", "register_domain", "register_domain_file"),
     "hypsearch.core.result": ("Result", "Status"),
     "hypsearch.core.settings": ("Settings",),
-    "hypsearch.core.task": ("Example", "Signature", "Task"),
+    "hypsearch.core.task": ("Example", "LabelledTask", "Query", "Signature", "Task"),
 }
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
 
 __all__ = [
-    "solve", "Settings", "Task", "Example", "Signature", "Result", "Status",
+    "solve", "Settings", "Task", "Example", "Query", "LabelledTask", "Signature", "Result", "Status",
     "Candidate", "CandidateStatus", "Provenance",
     "Domain", "Primitive", "ValueType", "WorkedExample", "Limits",
     "register_domain", "register_domain_file", "get_domain", "available_domains",
@@ -61,5 +61,5 @@ if TYPE_CHECKING:
     from hypsearch.core.registry import available_domains, get_domain, register_domain, register_domain_file
     from hypsearch.core.result import Result, Status
     from hypsearch.core.settings import Settings
-    from hypsearch.core.task import Example, Signature, Task
+    from hypsearch.core.task import Example, LabelledTask, Query, Signature, Task
     from hypsearch.engine import solve

@@ -145,10 +145,13 @@ def test_loader_reads_tasks_and_test_types(acre_file: Path) -> None:
     tasks = load(acre_file)
     assert len(tasks) == 100 and detect_format(acre_file) is not None
     assert FORMAT.detect(acre_file)
-    t = tasks[0]
+    labelled = tasks[0]
+    t = labelled.task
     assert t.id == "acre/0" and t.domain == "acre" and len(t.examples) == 6 and len(t.tests) == 4
     assert t.examples[0].inputs == (frozenset({"blue rubber sphere", "brown rubber cylinder"}),)
-    assert t.metadata["test_types"][1] == "potential" and t.tests[1].output == "undetermined"
+    # the query type and the label are the answer key's, never the Task's
+    assert labelled.hidden["test_types"][1] == "potential" and labelled.answers[1] == "undetermined"
+    assert "test_types" not in t.metadata and not hasattr(t.tests[1], "output")
 
 
 def test_loader_rejects_bad_labels(tmp_path: Path) -> None:
@@ -162,9 +165,9 @@ def test_loader_rejects_bad_labels(tmp_path: Path) -> None:
 
 def test_benchmark_tasks_solve_without_an_llm(acre_file: Path) -> None:
     tasks = load(acre_file)[:12]
-    for task in tasks:
-        result = solve(task, Settings(time_limit=30))
+    for labelled in tasks:
+        result = solve(labelled.task, Settings(time_limit=30))
         assert result.solved, result.stop_reason
-        assert [p[0] for p in result.predictions] == [ex.output for ex in task.tests], task.id
-    rendered = json.loads(FORMAT.render(task, result))
-    assert rendered["predictions"] == [ex.output for ex in task.tests]
+        assert [p[0] for p in result.predictions] == list(labelled.answers), labelled.id
+    rendered = json.loads(FORMAT.render(labelled.task, result))
+    assert rendered["predictions"] == list(labelled.answers)

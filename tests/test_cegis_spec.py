@@ -30,7 +30,7 @@ MAX3 = ("(set-logic LIA)\n(synth-fun max3 ((x Int) (y Int) (z Int)) Int)\n"
 def task_of(tmp_path: Path, text: str, name: str = "p.sl"):
     path = tmp_path / name
     path.write_text(text)
-    return load(path)[0]
+    return load(path)[0].task
 
 
 @pytest.mark.parametrize("text", [MAX2, MAX3])

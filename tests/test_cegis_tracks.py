@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import need_path
 
 from hypsearch import get_domain
 from hypsearch.engine import solve
@@ -32,9 +33,8 @@ CASES = [
 @pytest.mark.parametrize("name", CASES)
 def test_real_file_solves_and_verifies(name: str) -> None:
     path = SHARED / name
-    if not path.exists():
-        pytest.skip(f"{path} not present")
-    task = load(path)[0]
+    need_path(path)
+    task = load(path)[0].task
     result = solve(task, Settings(time_limit=30))
     assert result.status is Status.SOLVED, result.stop_reason
     assert task.spec.verify(get_domain(task.domain), result.program).status == HOLDS
@@ -43,7 +43,6 @@ def test_real_file_solves_and_verifies(name: str) -> None:
 @pytest.mark.slow
 def test_unrealizable_invariant_file_is_infeasible() -> None:
     path = SHARED / "inv/from_2018/jmbl_trex3.sl"
-    if not path.exists():
-        pytest.skip(f"{path} not present")
-    result = solve(load(path)[0], Settings(time_limit=30))
+    need_path(path)
+    result = solve(load(path)[0].task, Settings(time_limit=30))
     assert result.status is Status.INFEASIBLE, result.stop_reason

@@ -57,10 +57,10 @@ def test_grid_values_are_immutable() -> None:
 
 
 def _program(name: str) -> tuple[str, bool | None]:
-    task = load_task(DATA / name)
-    result = solve(task, time_limit=20)
+    labelled = load_task(DATA / name)
+    result = solve(labelled.task, time_limit=20)
     assert result.programs, f"nothing found for {name}"
-    return result.programs[0], result.correct(task)
+    return result.programs[0], result.correct(labelled)
 
 
 def test_finds_flip() -> None:
@@ -78,7 +78,7 @@ def test_finds_crop_to_largest_object() -> None:
 
 
 def test_found_programs_parse_and_run() -> None:
-    task = load_task(DATA / "crop_largest.json")
+    task = load_task(DATA / "crop_largest.json").task
     result = solve(task, time_limit=20)
     term = DOMAIN.parse(result.programs[0], {"x": "Grid"})
     for ex in task.examples:
@@ -86,7 +86,7 @@ def test_found_programs_parse_and_run() -> None:
 
 
 def test_enumerate_candidates_fit_every_example() -> None:
-    task = load_task(DATA / "flip_lr.json")
+    task = load_task(DATA / "flip_lr.json").task
     got = []
     for term in DOMAIN.enumerate_candidates(task, time.monotonic() + 10):
         got.append(term)
@@ -106,7 +106,7 @@ def test_fit_remap_rejects_inconsistent_maps() -> None:
 
 
 def test_two_attempts_are_distinct() -> None:
-    task = load_task(DATA / "flip_lr.json")
+    task = load_task(DATA / "flip_lr.json").task
     result = solve(task, time_limit=30)
     for attempts in result.attempts:
         assert len(set(attempts)) == len(attempts) <= 2
@@ -117,7 +117,7 @@ def test_search_templates_round_trip_through_the_surface_syntax() -> None:
     from hypsearch.domains.grid import task_data
     from hypsearch.domains.grid.search import build_steps
 
-    steps, light = build_steps(task_data(load_task(DATA / "crop_largest.json")))
+    steps, light = build_steps(task_data(load_task(DATA / "crop_largest.json").task))
     assert set(light) <= set(steps)
     for st in steps:
         assert DOMAIN.parse(DOMAIN.show(st.term), {"x": "Grid"}) == st.term

@@ -101,7 +101,7 @@ def test_concurrency_limit_bounds_requests_in_flight(server: FakeOpenAIServer) -
         elapsed = time.monotonic() - start
     assert len(out) == 6
     assert server.max_in_flight == 2  # parallel, but never more than the limit
-    assert 0.7 < elapsed < 3.0
+    assert elapsed > 0.7  # six 0.25 s replies two at a time (a lower bound: load only adds time)
 
 
 def test_retries_on_429_and_500_then_success_honouring_retry_after(server: FakeOpenAIServer) -> None:
@@ -134,7 +134,7 @@ def test_hanging_call_times_out_after_retries(server: FakeOpenAIServer) -> None:
         with pytest.raises(LLMCallFailed, match=r"failed after 2 attempt\(s\): timed out after 0.5 s"):
             client.complete(MSGS)
         elapsed = time.monotonic() - start
-    assert 0.9 < elapsed < 2.5
+    assert elapsed > 0.9  # both attempts waited for their timeout
     assert server.count() == 2
 
 
@@ -262,12 +262,13 @@ def test_budget_calls_tokens_and_time(server: FakeOpenAIServer) -> None:
 
 
 def test_time_budget_caps_a_hanging_call(server: FakeOpenAIServer) -> None:
-    server.responder = lambda body: delay(3.0)
-    with LLMClient(config(server, timeout_s=10.0, max_retries=3, backoff_base_s=0.2)) as client:
+    server.responder = lambda body: delay(30.0)
+    with LLMClient(config(server, timeout_s=60.0, max_retries=3, backoff_base_s=0.2)) as client:
         start = time.monotonic()
         with pytest.raises(BudgetExhausted, match="time budget exhausted"):
             client.complete(MSGS, budget=Budget(max_seconds=0.4))
-        assert time.monotonic() - start < 1.5
+        # the call ended long before the server would have answered (30 s): a wide bound, not a speed target
+        assert time.monotonic() - start < 20
 
 
 def test_usage_meter_aggregates_and_costs(server: FakeOpenAIServer) -> None:

@@ -99,7 +99,7 @@ def initials_task():  # noqa: ANN201 - a Task
     from hypsearch.core.formats import detect_format
 
     path = EXAMPLES / "initials.sl"
-    [task] = detect_format(path).load(path)
+    [task] = [t.task for t in detect_format(path).load(path)]
     return task
 
 

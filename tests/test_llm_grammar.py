@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from conftest import need_module
 from lark import Lark
 
 from hypsearch.core.errors import ConfigError
@@ -194,7 +195,7 @@ class _ByteTokenizer:
 
 @pytest.fixture(scope="module")
 def llg() -> Any:
-    llguidance = pytest.importorskip("llguidance")
+    llguidance: Any = need_module("llguidance", "llguidance is not installed (the [test] extra)")
     tokenizer = llguidance.LLTokenizer(llguidance.TokenizerWrapper(_ByteTokenizer()))
 
     class Checker:

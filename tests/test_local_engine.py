@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import need_module
 
 from hypsearch.llm import local_engine as le
 from hypsearch.llm.config import load_config
@@ -47,7 +48,7 @@ def test_a_file_that_is_not_gguf_is_refused_before_any_server_starts(tmp_path: P
 
 
 def test_a_corrupt_gguf_file_reports_llama_cpp_s_own_error(tmp_path: Path) -> None:
-    pytest.importorskip("xllamacpp", reason="the [local] extra is not installed")  # CI installs it
+    need_module("xllamacpp", "the [local] extra is not installed")
     path = tmp_path / "broken.gguf"
     path.write_bytes(b"GGUF" + b"\x00" * 64)
     engine = LocalEngine(path, start_timeout_s=60)

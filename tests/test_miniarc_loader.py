@@ -23,10 +23,11 @@ def write(tmp_path: Path, *rows: object, name: str = "mini.jsonl") -> Path:
 
 
 def test_loads_grid_tasks_with_one_attempt(tmp_path: Path) -> None:
-    (task,) = load(write(tmp_path, TASK))
+    (labelled,) = load(write(tmp_path, TASK))
+    task = labelled.task
     assert task.id == "mini/7" and task.domain == "grid" and task.attempts == 1
     assert task.examples[0].inputs[0].to_lists() == [[1, 0], [0, 0]]
-    assert task.tests[0].output.to_lists() == [[0, 0], [0, 2]] and task.tests[1].output is None
+    assert labelled.answers[0].to_lists() == [[0, 0], [0, 2]] and labelled.answers[1] is None
 
 
 def test_detects_only_grid_jsonl(tmp_path: Path) -> None:
@@ -44,7 +45,7 @@ def test_bad_grids_name_the_task(tmp_path: Path) -> None:
 
 def test_score_counts_first_attempts(tmp_path: Path) -> None:
     (task,) = load(write(tmp_path, TASK))
-    right = task.tests[0].output
+    right = task.answers[0]
     assert score(task, ((right,), (None,))) == (1, 2)
     assert score(task, ()) == (0, 2)
 
@@ -52,12 +53,13 @@ def test_score_counts_first_attempts(tmp_path: Path) -> None:
 def test_benchmark_tasks_solve_through_the_grid_domain(shared_benchmarks: Path) -> None:
     path = shared_benchmarks / "miniarc" / "qiu2024" / "miniarc.jsonl"
     tasks = load(path)
-    assert len(tasks) == 130 and sum(len(t.tests) for t in tasks) == 385
+    assert len(tasks) == 130 and sum(len(t.task.tests) for t in tasks) == 385
     assert FORMAT.detect(path)
     by_id = {t.id: t for t in tasks}
     for tid in ("miniarc/2", "miniarc/55"):  # a colour fix-up and a half turn
         task = by_id[tid]
-        result = solve(task, Settings(time_limit=30))
-        assert score(task, result.predictions) == (len(task.tests), len(task.tests)), (tid, result.stop_reason)
-    rendered = json.loads(grid_miniarc.render(task, result))
-    assert rendered["predictions"] == [ex.output.to_lists() for ex in task.tests]
+        result = solve(task.task, Settings(time_limit=30))
+        n = len(task.task.tests)
+        assert score(task, result.predictions) == (n, n), (tid, result.stop_reason)
+    rendered = json.loads(grid_miniarc.render(task.task, result))
+    assert rendered["predictions"] == [a.to_lists() for a in task.answers]

@@ -171,8 +171,8 @@ def test_loader_and_detection(scan_file: Path, shared_benchmarks: Path) -> None:
     assert len(tasks) == 100 and FORMAT.detect(scan_file)
     assert not FORMAT.detect(shared_benchmarks / "acre" / "acre.jsonl")
     assert not FORMAT.detect(shared_benchmarks / "list-functions" / "qiu2024" / "list_function.jsonl")
-    t = tasks[0]
-    assert t.id == "scan/0" and len(t.examples) == 14 and len(t.tests) == 10
+    t = tasks[0].task
+    assert t.id == "scan/0" and len(t.examples) == 14 and len(t.tests) == 10 and tasks[0].known
     assert t.examples[4].inputs == ("siun mcneilt",) and t.examples[4].output == "BLUE BLUE BLUE"
 
 
@@ -186,8 +186,8 @@ def test_loader_rejects_missing_train_outputs(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", ["scan.jsonl", "scan_rand.jsonl"])
 def test_benchmark_tasks_solve_without_an_llm(shared_benchmarks: Path, name: str) -> None:
     tasks = load(shared_benchmarks / "miniscan" / name)
-    for task in tasks[::40]:
-        result = solve(task, Settings(time_limit=20))
+    for labelled in tasks[::40]:
+        result = solve(labelled.task, Settings(time_limit=20))
         assert result.solved, result.stop_reason
-        assert [p[0] for p in result.predictions] == [ex.output for ex in task.tests], task.id
-    assert json.loads(FORMAT.render(task, result))["predictions"] == [ex.output for ex in task.tests]
+        assert [p[0] for p in result.predictions] == list(labelled.answers), labelled.id
+    assert json.loads(FORMAT.render(labelled.task, result))["predictions"] == list(labelled.answers)

@@ -27,7 +27,7 @@ XY = (("x", "Int"), ("y", "Int"))
 def task_of(tmp_path: Path, text: str):
     path = tmp_path / "p.sl"
     path.write_text(text)
-    return load(path)[0]
+    return load(path)[0].task
 
 
 CHAIN = ("(set-logic LIA)\n" + "".join(f"(synth-fun f{k} ((p Int) (q Int)) Int)\n" for k in range(1, 5))

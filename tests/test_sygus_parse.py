@@ -9,6 +9,7 @@ from importlib.resources import files
 from pathlib import Path
 
 import pytest
+from conftest import need_path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
@@ -42,8 +43,7 @@ SMALL_V1 = '''; a small v1 problem
 
 
 def _benchmark_files() -> list[Path]:
-    if not SYGUS.is_dir():
-        pytest.skip("SyGuS benchmarks absent")
+    need_path(SYGUS)
     return sorted(SYGUS.rglob("*.sl"))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypsearch import Example, Settings, Signature, Status, Task, register_domain_file, solve
+from hypsearch import Example, Query, Settings, Signature, Status, Task, register_domain_file, solve
 from hypsearch.cli.domain_check import CheckSettings, check_domain
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -29,7 +29,7 @@ def test_tutorial_domain_solves_its_task() -> None:
     pairs = [((1, 2), 3), ((5, 3), 6), ((-2, -7), -1), ((0, 0), 1), ((4, 9), 10)]
     task = Task("max-plus-one", "arith", Signature((("x", "Int"), ("y", "Int")), "Int"),
                 tuple(Example(inputs, out) for inputs, out in pairs),
-                tests=(Example((7, -3), 8), Example((-1, 6), 7)))
+                tests=(Query((7, -3)), Query((-1, 6))))
     result = solve(task, Settings(time_limit=20))
     assert result.status is Status.SOLVED, result.stop_reason
     assert [p[0] for p in result.predictions] == [8, 7]

@@ -20,14 +20,14 @@ from hypsearch.core.refs import TaskRef
 from hypsearch.core.errors import ConfigError, InputSyntaxError, InvalidTaskError, SourceLocation, UnsupportedError
 
 if TYPE_CHECKING:
-    from hypsearch.core.task import Task
+    from hypsearch.core.task import LabelledTask
 
 LOADER_ENTRY_POINT_GROUP = "hypsearch.task_loaders"
 """Entry-point group `format name = module:function`; consulted when no loader is registered."""
 
 Detect = Callable[[Path], bool]
 ListTasks = Callable[[Path], "list[TaskRef]"]
-Loader = Callable[[TaskRef], "Task"]
+Loader = Callable[[TaskRef], "LabelledTask"]
 
 
 _loaders: dict[str, Loader] = {}
@@ -51,7 +51,7 @@ def detect_format(path: Path) -> TaskFormat | None:
 
 
 def register_loader(format_name: str, load: Loader, *, replace: bool = True) -> Loader:
-    """Register the function that parses a TaskRef of `format_name` into a Task.
+    """Register the function that parses a TaskRef of `format_name` into a LabelledTask (Task + answer key).
 
     It must be a module-level function: the registry is pickled (by reference) into
     every job so worker processes see the same loaders as the parent.

@@ -80,9 +80,10 @@ def run_command(argv: list[str], limit: float, groups: ProcessGroups | None = No
 
 def run_killable(tasks: Sequence[Any], child: Child, limit: float, jobs: int,
                  failed: Callable[[Any, str], Record], done: Callable[[Any, Record, float], None], *,
-                 grace: float = 0.0) -> None:
+                 grace: float = 0.0, payload: Callable[[Any], Any] = lambda task: task) -> None:
     """Give each child `limit - 1` seconds of solving and kill it at `limit + grace` wall-clock seconds;
-    `done(task, record, wall_seconds)` is called in completion order."""
+    `done(task, record, wall_seconds)` is called in completion order.  The child is handed `payload(task)`
+    (benchmarks pass a LabelledTask's `.task`, so the answers stay in this process for scoring)."""
     ctx = mp.get_context("fork")
     pending = list(tasks)
     running: dict[int, tuple[Any, Any, Any, float]] = {}
@@ -90,7 +91,7 @@ def run_killable(tasks: Sequence[Any], child: Child, limit: float, jobs: int,
         while pending and len(running) < jobs:
             task = pending.pop(0)
             recv, send = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=child, args=(task, max(limit - 1.0, 0.5), send), daemon=True)
+            proc = ctx.Process(target=child, args=(payload(task), max(limit - 1.0, 0.5), send), daemon=True)
             proc.start()
             send.close()
             running[proc.pid] = (task, proc, recv, time.monotonic())

@@ -31,24 +31,19 @@ def default_solve(ref: TaskRef, settings: dict[str, Any]) -> dict[str, Any]:
     """Load the task and solve it with `hypsearch.engine.solve`; the record carries the Result's fields."""
     from hypsearch.engine import solve
 
-    task = load_task(ref)
-    result = solve(task, engine_settings(settings))
+    labelled = load_task(ref)
+    result = solve(labelled.task, engine_settings(settings))  # the answer key stays here, with the scorer
     record = result_to_record(result)
     if record.get("domain") is None:
-        record["domain"] = getattr(task, "domain", None)
-    record["test_correct"] = test_correct(task, result)
+        record["domain"] = labelled.task.domain
+    record["test_correct"] = test_correct(labelled, result)
     return record
 
 
 def test_correct(task: Any, result: Any) -> bool | None:
-    """Whether every test output is among the result's attempts; None when outputs are hidden."""
-    tests = getattr(task, "tests", ())
-    if not tests or any(ex.output is None for ex in tests):
-        return None
-    predictions = getattr(result, "predictions", ())
-    if len(predictions) != len(tests):
-        return False
-    return all(ex.output in attempts for ex, attempts in zip(tests, predictions))
+    """Whether every test answer is among the result's attempts; None when answers are not known."""
+    correct = getattr(task, "correct", None)
+    return correct(getattr(result, "predictions", ())) if correct is not None else None
 
 
 def engine_settings(settings: Mapping[str, Any]) -> Any:
@@ -69,16 +64,23 @@ default_solve.validate_settings = engine_settings  # type: ignore[attr-defined]
 
 
 def load_task(ref: TaskRef) -> Any:
-    """The Task a ref points to: through a batch loader for its format, else the engine's formats."""
+    """The LabelledTask a ref points to: through a batch loader for its format, else the engine's formats."""
     if has_loader(ref.format):
-        return get_loader(ref.format)(ref)
+        return as_labelled(get_loader(ref.format)(ref))
     from hypsearch.core.formats import available_formats, detect_format
 
     fmt = available_formats().get(ref.format)
     if fmt is None or fmt.load is None:
         fmt = detect_format(Path(ref.path))
     tasks = list(fmt.load(Path(ref.path)))
-    return pick_task(ref, tasks)
+    return as_labelled(pick_task(ref, tasks))
+
+
+def as_labelled(task: Any) -> Any:
+    """A loader's result as a LabelledTask (a third party's loader may return a bare Task: no answers)."""
+    from hypsearch.core.task import LabelledTask, Task
+
+    return LabelledTask(task) if isinstance(task, Task) else task
 
 
 def pick_task(ref: TaskRef, tasks: Sequence[Any]) -> Any:

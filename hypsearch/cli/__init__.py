@@ -190,7 +190,8 @@ def _solve_all(args: argparse.Namespace, fmt: Any, tasks: Any, settings: Setting
 
     code = 0
     finished = []
-    for k, task in enumerate(tasks):
+    for k, labelled in enumerate(tasks):
+        task = labelled.task  # the solver sees the Task only; the answer key stays here to score it
         task_settings = settings
         if k == 0 and args.timeout is not None:
             # for the first task --timeout is the wall clock of the whole command: start-up,
@@ -198,16 +199,20 @@ def _solve_all(args: argparse.Namespace, fmt: Any, tasks: Any, settings: Setting
             task_settings = settings.with_(time_limit=max(0.1, args.timeout - process_age()))
         result = solve(task, task_settings)
         answer = fmt.render(task, result)
+        correct = labelled.correct(result.predictions)
         if args.json:
             record = result.to_json()
             record["answer"] = answer if result.status.value in ("solved", "infeasible") else None
+            if correct is not None:
+                record["test_correct"] = correct
             print(json.dumps(record))
         else:
             print(answer)
+        scored = "" if correct is None else f"; test answers {'right' if correct else 'wrong'}"
         print(f"hypsearch: {task.id}: {result.status.value} ({result.stop_reason}) in {result.seconds:.2f} s; "
-              f"{result.stats.get('distinct', 0)} distinct programs", file=sys.stderr)
+              f"{result.stats.get('distinct', 0)} distinct programs{scored}", file=sys.stderr)
         code = max(code, fmt.exit_code(result))
-        finished.append((task, result))
+        finished.append((labelled, result))
     return code, finished
 
 

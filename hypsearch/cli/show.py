@@ -33,9 +33,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         print(f"hypsearch: {path}: format {fmt.name} has no picture; use `hypsearch solve`", file=sys.stderr)
         return 2
     tasks = [t for t in fmt.load(path) if args.task is None or t.id == args.task]
-    for task in tasks:
-        result = solve(task, _settings(args))
-        print(fmt.show(task, result, Path(args.png) if args.png else None))
+    for labelled in tasks:
+        result = solve(labelled.task, _settings(args))
+        print(fmt.show(labelled, result, Path(args.png) if args.png else None))
     return 0
 
 

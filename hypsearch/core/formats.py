@@ -17,26 +17,30 @@ from hypsearch.core.errors import PluginError, UnsupportedError
 from hypsearch.core.plugins import load_group
 from hypsearch.core.refs import TaskRef
 from hypsearch.core.result import Result
-from hypsearch.core.task import Task
+from hypsearch.core.task import LabelledTask, Task
 
 ENTRY_POINT_GROUP = "hypsearch.formats"
 
 
 @dataclass(frozen=True)
 class TaskFormat:
-    """A file format: `detect` sniffs a path, `load` reads its tasks, `render` prints an answer."""
+    """A file format: `detect` sniffs a path, `load` reads its tasks, `render` prints an answer.
+
+    `render` sees only the Task (what the solver saw); `write_outputs` and `show` also get the answer
+    key, to score and to draw the expected outputs."""
 
     name: str
     detect: Callable[[Path], bool]
-    load: Callable[[Path], Sequence[Task]] | None = None
-    """Read every task of a file (None: a listing-only container format, see `list_tasks`)."""
+    load: Callable[[Path], Sequence[LabelledTask]] | None = None
+    """Read every task of a file with its answer key (None: a listing-only container format, see
+    `list_tasks`).  Callers hand only `.task` to a solver."""
     render: Callable[[Task, Result], str] | None = None
     """The answer as the format's own tools expect it (a SyGuS define-fun, an ARC grid …)."""
     exit_code: Callable[[Result], int] = lambda r: 0 if r.solved else 1
-    write_outputs: Callable[[Path, Sequence[tuple[Task, Result]]], str] | None = None
+    write_outputs: Callable[[Path, Sequence[tuple[LabelledTask, Result]]], str] | None = None
     """Write all answers to one file in the format's own submission shape (ARC's submission.json);
     returns a one-line summary (e.g. the score where answers are known)."""
-    show: Callable[[Task, Result, Path | None], str] | None = None
+    show: Callable[[LabelledTask, Result, Path | None], str] | None = None
     """Draw a solved task for a person (terminal text; a PNG at the path when given)."""
     list_tasks: Callable[[Path], Sequence[TaskRef]] | None = None
     """The tasks of a file as cheap refs, without parsing them (None: one task per file)."""

@@ -56,6 +56,9 @@ def solve(task: Task, settings: Settings | None = None, *, proposer: Proposer | 
     >>> solve(task).program_text  # doctest: +SKIP
     '(str.++ "Hi " x)'
     """
+    if not isinstance(task, Task):  # a LabelledTask carries answers: only its `.task` may reach a solver
+        raise TypeError(f"solve() takes a Task, not {type(task).__name__}"
+                        + ("; pass labelled.task (the answers stay with the scorer)" if hasattr(task, "answers") else ""))
     settings = settings or Settings()
     started = time.monotonic()
     deadline = started + settings.time_limit

@@ -25,6 +25,9 @@ class ProposerContext:
     """Checked candidates of earlier rounds (failures carry their outcomes and detail)."""
     stats: dict[str, Any] = field(default_factory=dict)
     """Counters the proposer reports (distinct programs, LLM calls, …); they end up in the Result."""
+    interrupt: Any = None
+    """An event (`threading.Event`) that ends the round's search early, like its deadline: set by a proposer
+    running beside the enumeration when it holds a program that fits every example (see `hybrid`)."""
 
 
 class Proposer(Protocol):

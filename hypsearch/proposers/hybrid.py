@@ -1,8 +1,10 @@
 """The hybrid proposer: the model and the enumerator help each other within one loop.
 
-Each round the LLM proposer runs first (its sketches' holes are filled by z3 in the checker, or here
-by a small enumeration when the domain has no z3 encoding).  Then the symbolic proposer runs, for a
-share of the remaining time, on a search grammar enriched with fragments of the model's programs:
+In round 0 the plain enumeration runs with the whole round's time while the model's requests run in a
+thread beside it; a model program that fits every example stops the enumeration so the engine checks
+it at once.  In later rounds the LLM proposer runs first (its sketches' holes are filled by z3 in the
+checker, or here by a small enumeration when the domain has no z3 encoding).  Then the symbolic proposer
+runs, for a share of the remaining time, on a search grammar enriched with fragments of the model's programs:
 every subterm becomes a leaf production (cost 1) of each nonterminal of its type that can derive it,
 so a nearly right program from the model is a few enumeration steps from a right one.
 """
@@ -13,11 +15,12 @@ import dataclasses
 import itertools
 import threading
 import time
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from hypsearch.check.interpreter import evaluate
 from hypsearch.core.candidate import Provenance
-from hypsearch.check.checker import Proposal
+from hypsearch.check.checker import Proposal, check
+from hypsearch.core.candidate import CandidateStatus
 from hypsearch.core.domain import Domain
 from hypsearch.core.errors import BudgetExhausted, EvaluationError
 from hypsearch.llm.client import LLMCallFailed
@@ -32,7 +35,7 @@ MAX_FRAGMENTS = 40
 MAX_FRAGMENT_SIZE = 12
 MAX_FILLINGS = 2000
 SYMBOLIC_FIRST_SHARE = 0.8
-"""Share of round 0 the plain enumeration gets while the model's first requests run beside it."""
+"""Share of round 0 a domain's own (uninterruptible) search gets while the model's first requests run beside it."""
 
 
 def fragments(programs: Sequence[Term], limit: int = MAX_FRAGMENTS) -> list[Term]:
@@ -98,36 +101,82 @@ class HybridProposer:
     def __init__(self, llm: LLMProposer, symbolic: SymbolicProposer | None = None) -> None:
         self.llm = llm
         self.symbolic = symbolic or SymbolicProposer()
+        self._observed: set[tuple[int, str]] = set()
+        """(round, program text) of model candidates already checked and observed in the model's thread."""
+        self._model_done = False
+        """True once the model's thread ran all its rounds (later engine rounds only enumerate)."""
 
     @property
     def rounds(self) -> int:
         return self.llm.rounds
 
     def observe(self, candidate: Any) -> None:
-        """Pass verdicts on to the LLM half (transcripts, fragments of filled sketches)."""
+        """Pass verdicts on to the LLM half (transcripts, fragments of filled sketches), except those its own
+        thread has observed already."""
+        if (candidate.provenance.round, candidate.text) in self._observed:
+            return
         self.llm.observe(candidate)
 
     def propose(self, ctx: ProposerContext) -> Iterator[Proposal]:
         if ctx.round == 0:
             yield from self._model_beside_enumeration(ctx)
-        else:
+        elif not self._model_done:
             yield from self.llm.propose(ctx)
         yield from self._enriched_enumeration(ctx)
 
-    def _model_beside_enumeration(self, ctx: ProposerContext) -> Iterator[Proposal]:
-        """Round 0: the model's requests run in a thread while the plain enumeration runs here.
+    def _model_rounds(self, ctx: ProposerContext) -> Iterator[Proposal]:
+        """The model's side, run in its thread: with examples to fit (no spec), all of its rounds, each proposal
+        checked here so its verdict feeds the next round at once; with a spec, one round (CEGIS brings the
+        counterexamples round by round).  The engine checks again what it is handed."""
+        if ctx.task.spec is not None:
+            yield from self.llm.propose(ctx)
+            return
+        feedback: tuple[Any, ...] = ctx.feedback
+        for round_no in range(max(self.llm.rounds, 1)):
+            if time.monotonic() >= ctx.deadline:
+                return
+            rctx = ProposerContext(ctx.task, ctx.domain, ctx.settings, ctx.deadline, round_no, feedback, ctx.stats)
+            failures = []
+            for proposal in self.llm.propose(rctx):
+                candidate = check(ctx.domain, ctx.task, proposal, z3_timeout_ms=ctx.settings.z3_timeout_ms)
+                self._observed.add((candidate.provenance.round, candidate.text))
+                self.llm.observe(candidate)
+                yield proposal
+                if candidate.status is not CandidateStatus.ACCEPTED:
+                    failures.append(candidate)
+            feedback = tuple(failures)
+        self._model_done = True
 
-        The model waits on its server (another core), so the enumeration loses no time to it: whatever the
-        symbolic proposer finds alone in its share, the hybrid finds too.  An endpoint fault ends only the
-        model's half (its reason stays in the LLM stats); a configuration error still ends the task.
+    def _model_beside_enumeration(self, ctx: ProposerContext) -> Iterator[Proposal]:
+        """Round 0: the model's requests run in a thread while the plain enumeration runs here with the whole
+        round's time.
+
+        The thread runs each model program on the examples as it arrives; one that fits them all stops the
+        enumeration (`ctx.interrupt`) so the engine checks it at once, and the enumeration starts again if the
+        engine asks for more.  The model waits on its server, so the enumeration loses no time to it: whatever
+        the symbolic proposer finds alone in the same time, the hybrid finds too.  A domain's own search
+        (`enumerate_candidates`) cannot be interrupted: it gets SYMBOLIC_FIRST_SHARE of the time, the model's
+        proposals the rest.  An endpoint fault ends only the model's half (its reason stays in the LLM stats);
+        a configuration error still ends the task.
         """
-        background = _Background(self.llm.propose(ctx))
+        found = threading.Event()
+        background = _Background(self._model_rounds(ctx), lambda p: _fits(ctx, p), found)
+        custom = getattr(ctx.domain, "enumerate_candidates", None) is not None and ctx.task.grammar is None
         try:
-            now = time.monotonic()
-            share = dataclasses.replace(ctx, deadline=now + SYMBOLIC_FIRST_SHARE * max(ctx.deadline - now, 0.0))
-            for proposal in self.symbolic.propose(share):
-                yield dataclasses.replace(proposal, provenance=Provenance(
-                    self.name + "+" + proposal.provenance.proposer, ctx.round))
+            while True:
+                now = time.monotonic()
+                share = SYMBOLIC_FIRST_SHARE if custom else 1.0
+                run = dataclasses.replace(ctx, deadline=now + share * max(ctx.deadline - now, 0.0), interrupt=found)
+                for proposal in self.symbolic.propose(run):
+                    yield dataclasses.replace(proposal, provenance=Provenance(
+                        self.name + "+" + proposal.provenance.proposer, ctx.round))
+                if not found.is_set() or ctx.stats.get("exhausted") or time.monotonic() >= ctx.deadline:
+                    break
+                # the model has a program that fits every example: the engine checks it now; if it asks for
+                # more (z3 refuted it, or a second attempt is wanted), the enumeration resumes
+                found.clear()
+                ctx.stats["model_interrupts"] = ctx.stats.get("model_interrupts", 0) + 1
+                yield from background.ready()
             yield from background.results(ctx.deadline)
         finally:
             background.cancel()
@@ -164,11 +213,33 @@ class HybridProposer:
                 self.name + "+" + proposal.provenance.proposer, ctx.round))
 
 
-class _Background:
-    """Drain a proposal generator in a daemon thread; hand its proposals over when asked."""
+def _fits(ctx: ProposerContext, proposal: Proposal) -> bool:
+    """A hole-free program whose outputs equal every example's (the checker still decides; this only says
+    "worth stopping the enumeration for")."""
+    program = proposal.program
+    if program is None and proposal.text:
+        try:
+            program = ctx.domain.parse(proposal.text, dict(ctx.task.signature.params), source="<proposal>")
+        except Exception:  # noqa: BLE001 - unparsable: the engine's checker says why
+            return False
+    if program is None or holes(program):
+        return False
+    try:
+        return all(evaluate(ctx.domain, program, ctx.task.signature.env(ex.inputs)) == ex.output
+                   for ex in ctx.task.examples)
+    except Exception:  # noqa: BLE001 - any failure of a model's program means "does not fit"
+        return False
 
-    def __init__(self, proposals: Iterator[Proposal]) -> None:
+
+class _Background:
+    """Drain a proposal generator in a daemon thread; hand its proposals over when asked.  Each proposal for
+    which `fits` holds sets `found` (the enumeration in the engine's thread stops for it)."""
+
+    def __init__(self, proposals: Iterator[Proposal], fits: Callable[[Proposal], bool] | None = None,
+                 found: threading.Event | None = None) -> None:
         self._proposals = proposals
+        self._fits = fits
+        self._found = found
         self._done = threading.Event()
         self._cancelled = threading.Event()
         self._lock = threading.Lock()
@@ -182,6 +253,8 @@ class _Background:
             for proposal in self._proposals:
                 with self._lock:
                     self._ready.append(proposal)
+                if self._found is not None and self._fits is not None and self._fits(proposal):
+                    self._found.set()
                 if self._cancelled.is_set():
                     break
         except (LLMCallFailed, BudgetExhausted):  # the model's half ends; its reason is in the stats
@@ -190,6 +263,12 @@ class _Background:
             self._error = exc
         finally:
             self._done.set()
+
+    def ready(self) -> list[Proposal]:
+        """The proposals made so far and not yet handed over (without waiting)."""
+        with self._lock:
+            batch, self._ready = self._ready, []
+        return batch
 
     def results(self, deadline: float) -> Iterator[Proposal]:
         """Every proposal the thread makes until it ends or `deadline` passes, as they come."""

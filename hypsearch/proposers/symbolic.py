@@ -59,7 +59,8 @@ class SymbolicProposer:
                 if counterexample not in chosen:
                     break
                 counterexample = None
-            if counterexample is None or time.monotonic() > ctx.deadline:
+            if counterexample is None or time.monotonic() > ctx.deadline or \
+                    ctx.interrupt is not None and ctx.interrupt.is_set():
                 return
             chosen.append(counterexample)
             ctx.stats["restarts"] += 1
@@ -71,7 +72,7 @@ class SymbolicProposer:
         target = tuple(ex.output for ex in examples)
         started = time.monotonic()
         enum = Enumerator(domain, grammar, envs, target, deadline=ctx.deadline,
-                          max_cost=settings.max_cost, max_value_size=settings.max_value_size)
+                          max_cost=settings.max_cost, max_value_size=settings.max_value_size, stop=ctx.interrupt)
         shape = find_ite(enum.grammar, enum.units)
         cover: TermCover | None = None
         predicates: list[tuple[Term, tuple[Any, ...]]] = []

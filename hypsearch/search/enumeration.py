@@ -104,8 +104,11 @@ class Enumerator:
 
     def __init__(self, domain: Domain, grammar: SearchGrammar, envs: Sequence[dict[str, Any]],
                  target: tuple[Any, ...] | None, *, deadline: float, max_cost: int = 40,
-                 max_value_size: int = 1000, max_bank: int = 3_000_000) -> None:
+                 max_value_size: int = 1000, max_bank: int = 3_000_000, stop: Any = None) -> None:
         self.domain = domain
+        self.stop = stop
+        """An event (anything with `is_set()`) that ends the search early like the deadline does: a proposer
+        running beside the enumeration sets it when it holds a program for the engine to check."""
         self.grammar = collapse_aliases(grammar)
         self.envs = list(envs)
         self.target = target
@@ -218,11 +221,15 @@ class Enumerator:
                 self.exhausted = True
                 return
 
+    def _expired(self) -> bool:
+        """The deadline has passed, or the stop event is set."""
+        return time.monotonic() > self.deadline or (self.stop is not None and self.stop.is_set())
+
     def _level(self, cost: int, start_owners: set[str]) -> Iterator[Term]:
         domain = self.domain
         target = self.target
         for p in self.grammar.productions:
-            if time.monotonic() > self.deadline:
+            if self._expired():
                 self.timed_out = True
                 return
             if p.leaf is not None:
@@ -279,14 +286,14 @@ class Enumerator:
                 levels = [self.bank.level(a, c) for a, c in zip(p.args, split)]
                 if any(not vals for vals, _ in levels):
                     continue
-                if time.monotonic() > self.deadline:
+                if self._expired():
                     self.timed_out = True
                     return
                 # each branch below is the same loop unrolled per arity, for speed
                 if len(levels) == 1:
                     (vals0, terms0), = levels
                     for i, v0 in enumerate(vals0):
-                        if i & 4095 == 4095 and time.monotonic() > self.deadline:
+                        if i & 4095 == 4095 and self._expired():
                             self.timed_out = True
                             return
                         try:
@@ -303,11 +310,11 @@ class Enumerator:
                     (vals0, terms0), (vals1, terms1) = levels
                     same = symmetric and split[0] == split[1]
                     for i, v0 in enumerate(vals0):
-                        if i & 255 == 0 and time.monotonic() > self.deadline:
+                        if i & 255 == 0 and self._expired():
                             self.timed_out = True
                             return
                         for j in range(i if same else 0, len(vals1)):
-                            if j & 4095 == 4095 and time.monotonic() > self.deadline:
+                            if j & 4095 == 4095 and self._expired():
                                 self.timed_out = True
                                 return
                             try:
@@ -324,11 +331,11 @@ class Enumerator:
                     (vals0, terms0), (vals1, terms1), (vals2, terms2) = levels
                     for i, v0 in enumerate(vals0):
                         for j, v1 in enumerate(vals1):
-                            if j & 63 == 0 and time.monotonic() > self.deadline:
+                            if j & 63 == 0 and self._expired():
                                 self.timed_out = True
                                 return
                             for k, v2 in enumerate(vals2):
-                                if k & 4095 == 4095 and time.monotonic() > self.deadline:
+                                if k & 4095 == 4095 and self._expired():
                                     self.timed_out = True
                                     return
                                 try:
@@ -343,7 +350,7 @@ class Enumerator:
                                     yield term
                 else:
                     for count, idx in enumerate(product(*(range(len(vals)) for vals, _ in levels))):
-                        if count & 255 == 0 and time.monotonic() > self.deadline:
+                        if count & 255 == 0 and self._expired():
                             self.timed_out = True
                             return
                         try:

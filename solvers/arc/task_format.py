@@ -12,7 +12,7 @@ from typing import Sequence
 
 from hypsearch.core.formats import TaskFormat
 from hypsearch.core.result import Result
-from hypsearch.core.task import Task
+from hypsearch.core.task import LabelledTask, Task
 
 
 # The reader (`format`, which loads the grid domain) is imported only once a file is ARC's: detecting a
@@ -58,27 +58,23 @@ def render(task: Task, result: Result) -> str:
         for k, grid in enumerate(attempts, 1):
             lines.append(f"test {i} attempt {k}:")
             lines.append(_rows(grid))
-    if result.predictions and all(ex.output is not None for ex in task.tests):
-        from hypsearch.solvers.arc.format import score_task
-
-        lines.append(f"correct: {score_task(task, result.predictions)}")
     return "\n".join(lines)
 
 
-def write_outputs(path: Path, solved: Sequence[tuple[Task, Result]]) -> str:
+def write_outputs(path: Path, solved: Sequence[tuple[LabelledTask, Result]]) -> str:
     """Write the ARC Prize submission.json; return a one-line score when answers are known."""
     from hypsearch.solvers.arc.format import score_task, write_submission
 
-    predictions = {t.id: (r.predictions or tuple(() for _ in t.tests)) for t, r in solved}
+    predictions = {t.id: (r.predictions or tuple(() for _ in t.task.tests)) for t, r in solved}
     write_submission(path, predictions)
-    known = [(t, r) for t, r in solved if t.tests and all(ex.output is not None for ex in t.tests)]
+    known = [(t, r) for t, r in solved if t.known]
     if not known:
         return f"wrote {path} ({len(solved)} tasks)"
     right = sum(score_task(t, r.predictions) for t, r in known)
     return f"wrote {path}: {right} of {len(known)} tasks right within two attempts"
 
 
-def show(task: Task, result: Result, png: Path | None) -> str:
+def show(task: LabelledTask, result: Result, png: Path | None) -> str:
     """The task and its predictions in ARC colours; a PNG (input / expected / attempts) when asked."""
     from hypsearch.solvers.arc.render import render_terminal, write_png
 
@@ -89,7 +85,7 @@ def show(task: Task, result: Result, png: Path | None) -> str:
     return text
 
 
-def load(path: Path) -> list[Task]:
+def load(path: Path) -> list[LabelledTask]:
     """The tasks of a dataset name, a folder or a task file."""
     from hypsearch.solvers.arc.format import load_any
 

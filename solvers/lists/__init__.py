@@ -17,7 +17,7 @@ from hypsearch.solvers.jsonl_tasks import pairs, parse_json, read_text
 from hypsearch.core.errors import InputSyntaxError, InvalidTaskError
 from hypsearch.core.formats import TaskFormat
 from hypsearch.core.result import Result
-from hypsearch.core.task import Example, Signature, Task
+from hypsearch.core.task import Example, LabelledTask, Signature
 
 SIGNATURE = Signature((("xs", "List"),), "List")
 
@@ -60,8 +60,10 @@ def _read_json(path: Path) -> Any:
 
 # -- List Functions ------------------------------------------------------------------
 
-def load_list_functions(path: Path) -> list[Task]:
-    """Qiu et al.'s `list_function*.jsonl` (one task per line) or one of Rule's `cNNN_K.json` files."""
+def load_list_functions(path: Path) -> list[LabelledTask]:
+    """Qiu et al.'s `list_function*.jsonl` (one task per line) or one of Rule's `cNNN_K.json` files.
+
+    Rule's files name the ground-truth program: it goes to the answer key (`hidden["program"]`)."""
     path = Path(path)
     if path.suffix == ".json":
         data = _object(_read_json(path), str(path), 'an object with a "data" list of {"i", "o"} pairs')
@@ -77,8 +79,8 @@ def load_list_functions(path: Path) -> list[Task]:
                     raise InvalidTaskError(f"{path}: pair {k} has no {key!r}")
             examples.append(Example((_as_list(d["i"], f"{path}: pair {k} i"),), _as_list(d["o"], f"{path}: pair {k} o")))
         program = data.get("program", "")
-        return [Task(path.stem, "lists", SIGNATURE, tuple(examples[:8]), tuple(examples[8:]), source=str(path),
-                     metadata={"program": program if isinstance(program, str) else ""})]
+        return [LabelledTask.build(path.stem, "lists", SIGNATURE, examples[:8], examples[8:], source=str(path),
+                                   hidden={"program": program if isinstance(program, str) else ""})]
     tasks = []
     for line_no, line in enumerate(read_text(path).split("\n"), 1):
         if not line.strip():
@@ -99,7 +101,8 @@ def load_list_functions(path: Path) -> list[Task]:
                                    None if output is None else _as_list(output, f"{at} output")))
             return tuple(out)
 
-        tasks.append(Task(tid, "lists", SIGNATURE, examples("train"), examples("test"), source=f"{path}#{idx}"))
+        tasks.append(LabelledTask.build(tid, "lists", SIGNATURE, examples("train"), examples("test"),
+                                        source=f"{path}#{idx}"))
     return tasks
 
 
@@ -119,7 +122,7 @@ def _detect_list_functions(path: Path) -> bool:
     return False
 
 
-def _render(task: Task, result: Result) -> str:
+def _render(task: "Task", result: Result) -> str:
     """The program, then the predicted test outputs as JSON lists."""
     lines = [result.program_text or f"; {result.status.value}: {result.stop_reason}"]
     for attempts in result.predictions:
@@ -132,7 +135,7 @@ LIST_FUNCTIONS = TaskFormat("list-functions", _detect_list_functions, load_list_
 
 # -- 1D-ARC --------------------------------------------------------------------------
 
-def load_1darc(path: Path) -> list[Task]:
+def load_1darc(path: Path) -> list[LabelledTask]:
     """One 1D-ARC task file (ARC JSON whose grids are single rows), or a folder of them."""
     path = Path(path)
     if path.is_dir():
@@ -149,8 +152,8 @@ def load_1darc(path: Path) -> list[Task]:
                                None if output is None else _row(output, f"{at} output")))
         return tuple(out)
 
-    return [Task(path.stem, "lists", SIGNATURE, examples("train"), examples("test"), source=str(path),
-                 metadata={"concept": path.parent.name})]
+    return [LabelledTask.build(path.stem, "lists", SIGNATURE, examples("train"), examples("test"), source=str(path),
+                               hidden={"concept": path.parent.name})]
 
 
 def _detect_1darc(path: Path) -> bool:
@@ -166,7 +169,7 @@ def _detect_1darc(path: Path) -> bool:
         return False
 
 
-def load_1darc_split(path: Path) -> list[Task]:
+def load_1darc_split(path: Path) -> list[LabelledTask]:
     """The Hypothesis Search split file (`[{concept, filename}, …]`), resolved beside `../dataset`."""
     path = Path(path)
     entries = _read_json(path)

@@ -15,7 +15,7 @@ from typing import Any, Mapping, Sequence
 from hypsearch.solvers.jsonl_tasks import first_train_input, load_rows
 from hypsearch.core.formats import TaskFormat
 from hypsearch.core.result import Result
-from hypsearch.core.task import Task
+from hypsearch.core.task import LabelledTask, Task
 
 FORMAT_NAME = "miniarc"
 
@@ -30,16 +30,17 @@ def detect(path: Path) -> bool:
     return _is_grid(first_train_input(Path(path)))
 
 
-def task_from_row(row: Mapping[str, Any], name: str, lineno: int, source: str = "") -> Task:
+def task_from_row(row: Mapping[str, Any], name: str, lineno: int, source: str = "") -> LabelledTask:
     """One MiniARC line as a grid Task with one attempt per test input."""
     from hypsearch.solvers.arc.format import task_from_dict
 
     tid = f"{name}/{row.get('idx', lineno - 1)}"
-    task = task_from_dict(tid, row, source or tid)
-    return dataclasses.replace(task, attempts=1, metadata={"dataset": name, "line": lineno})
+    labelled = task_from_dict(tid, row, source or tid)
+    task = dataclasses.replace(labelled.task, attempts=1, metadata={"dataset": name, "line": lineno})
+    return dataclasses.replace(labelled, task=task)
 
 
-def load(path: str | Path) -> list[Task]:
+def load(path: str | Path) -> list[LabelledTask]:
     """Every task of a MiniARC JSONL file, in file order."""
     path = Path(path)
     return load_rows(path, lambda row, lineno, where: task_from_row(row, path.stem, lineno, where))
@@ -54,13 +55,14 @@ def render(task: Task, result: Result) -> str:
     return json.dumps({"task": task.id, "predictions": out})
 
 
-def score(task: Task, predictions: Sequence[Sequence[Any]]) -> tuple[int, int]:
+def score(task: LabelledTask, predictions: Sequence[Sequence[Any]]) -> tuple[int, int]:
     """(right, total) test outputs, judging only the first attempt of each test input."""
     right = 0
-    for k, ex in enumerate(task.tests):
+    for k in range(len(task.task.tests)):
         got = predictions[k][0] if k < len(predictions) and predictions[k] else None
-        right += got is not None and ex.output is not None and got == ex.output
-    return right, len(task.tests)
+        want = task.expected(k)
+        right += got is not None and want is not None and got == want
+    return right, len(task.task.tests)
 
 
 FORMAT = TaskFormat(FORMAT_NAME, detect, load, render)

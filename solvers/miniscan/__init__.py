@@ -15,7 +15,7 @@ from hypsearch.solvers.jsonl_tasks import first_train_input, load_rows, pairs, t
 from hypsearch.core.errors import InvalidTaskError
 from hypsearch.core.formats import TaskFormat
 from hypsearch.core.result import Result
-from hypsearch.core.task import Example, Signature, Task
+from hypsearch.core.task import Example, LabelledTask, Signature, Task
 
 SIGNATURE = Signature((("x", "String"),), "String")
 
@@ -36,7 +36,7 @@ def _text(value: Any, tid: str, where: str) -> str:
     return " ".join(value.split())
 
 
-def task_from_row(row: Mapping[str, Any], tid: str, source: str = "") -> Task:
+def task_from_row(row: Mapping[str, Any], tid: str, source: str = "") -> LabelledTask:
     """One MiniSCAN line as a Task `f(x: String) -> String` (words and colours space-separated)."""
     def example(p: Mapping[str, Any], where: str) -> Example:
         out = p.get("output")
@@ -45,15 +45,15 @@ def task_from_row(row: Mapping[str, Any], tid: str, source: str = "") -> Task:
 
     train = pairs(row, "train", tid, source)
     test = pairs(row, "test", tid, source)
-    return Task(
-        id=tid, domain="miniscan", signature=SIGNATURE,
-        examples=tuple(example(p, f"train pair {i}") for i, p in enumerate(train, 1)),
-        tests=tuple(example(p, f"test pair {i}") for i, p in enumerate(test, 1)),
+    return LabelledTask.build(
+        tid, "miniscan", SIGNATURE,
+        tuple(example(p, f"train pair {i}") for i, p in enumerate(train, 1)),
+        tuple(example(p, f"test pair {i}") for i, p in enumerate(test, 1)),
         source=source or tid,
     )
 
 
-def load(path: str | Path) -> list[Task]:
+def load(path: str | Path) -> list[LabelledTask]:
     """Every task of a MiniSCAN JSONL file, in file order."""
     return load_rows(path, lambda row, n, where: task_from_row(row, task_id(path, row, n), where))
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from hypsearch.core.errors import InvalidTaskError, UnsupportedError
 from hypsearch.core.formats import TaskFormat
 from hypsearch.core.result import Result, Status
-from hypsearch.core.task import Example, Signature, Task
+from hypsearch.core.task import Example, LabelledTask, Signature, Task
 from hypsearch.solvers.sygus.parse import parse_sygus_file
 from hypsearch.solvers.sygus.problem import SygusProblem, format_define_fun, pbe_examples
 from hypsearch.solvers.sygus.grammar import SygusMeta, choose_domain, search_grammar  # noqa: F401  (re-exported)
@@ -55,8 +55,8 @@ def problem_to_task(problem: SygusProblem) -> Task:
     )
 
 
-def load(path: Path) -> list[Task]:
-    """Read one `.sl` file as one task.
+def load(path: Path) -> list[LabelledTask]:
+    """Read one `.sl` file as one task (SyGuS files carry no test answers).
 
     The reader checks arities and sorts; a z3 sort error or an evaluation error while the spec
     is translated (e.g. through a plug-in's primitive) still becomes a one-line InvalidTaskError."""
@@ -64,7 +64,7 @@ def load(path: Path) -> list[Task]:
     import z3
 
     try:
-        return [problem_to_task(problem)]
+        return [LabelledTask(problem_to_task(problem))]
     except z3.Z3Exception as exc:
         message = exc.value.decode(errors="replace") if isinstance(exc.value, bytes) else str(exc.value)
         raise InvalidTaskError(f"{path}: the specification does not translate to z3: {message}") from None
