@@ -65,8 +65,6 @@ CASES = [
     ("(object_sizes [0, 3, 0, 3, 3, 3, 0, 4])", XS, (1, 3, 1)),
     ("(keep_objects (equals (max (object_sizes xs))) xs)", (0, 3, 0, 3, 3, 3, 0, 3), (0, 0, 0, 3, 3, 3, 0, 0)),
     ("(recolor_objects (equals 3) 6 [4, 4, 0, 4, 4, 4, 0, 4])", XS, (4, 4, 0, 6, 6, 6, 0, 4)),
-    ("(boundary [0, 6, 6, 6, 6, 0])", XS, (0, 6, 0, 0, 6, 0)),
-    ("(span_fill [0, 4, 0, 0, 4, 0, 3, 0, 3])", XS, (0, 4, 4, 4, 4, 0, 3, 3, 3)),
 ]
 
 NAMED_AND_OPS = ["negate", "square", "even", "odd", "nonzero", "op_add", "op_sub", "op_mul", "op_max", "op_min", "op_eq"]
@@ -150,7 +148,7 @@ def test_folds_scans_and_zips(xs: tuple[int, ...]) -> None:
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.integers(min_value=0, max_value=4), min_size=1, max_size=12).map(tuple), st.integers(-12, 12))
 def test_segment_operations_keep_the_row(row: tuple[int, ...], k: int) -> None:
-    for text in ("(shift xs {k})", "(boundary xs)", "(span_fill xs)", "(keep_objects (above 1) xs)",
+    for text in ("(shift xs {k})", "(keep_objects (above 1) xs)",
                  "(recolor_objects odd 7 xs)"):
         assert len(run(text.format(k=k), row)) == len(row)
     assert sum(run("(object_sizes xs)", row)) == sum(1 for x in row if x)

@@ -190,8 +190,6 @@ OBJECT_PRIMITIVES: tuple[Primitive, ...] = (
        "(keep_objects p xs): objects whose size satisfies p stay, the rest becomes 0"),
     _p("recolor_objects", "Pred Int List -> List", O.recolor_objects,
        "(recolor_objects p c xs): objects whose size satisfies p take value c"),
-    _p("boundary", "List -> List", O.boundary, "only the end cells of each object stay (1D outline)"),
-    _p("span_fill", "List -> List", O.span_fill, "0 cells between the first and last cell of a value take it (1D hull)"),
 )
 
 

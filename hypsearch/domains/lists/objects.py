@@ -1,11 +1,11 @@
 """Segment operations on lists read as rows of cells with background 0 (1D images).
 
-An object is a maximal run of one non-zero value (`segments`).  The operations are the
-generic ones of 1D image processing and run-length views of a sequence: translate the
-row, list the objects' sizes, keep or recolour the objects whose size satisfies a
-predicate, keep each object's boundary, fill each value's span.  None names a task
-concept; concepts are compositions (keep the largest object =
+An object is a maximal run of one non-zero value (`segments`).  The operations are
+generic ones of 1D images and run-length views of a sequence: translate the row, list the
+objects' sizes, keep or recolour the objects whose size satisfies a predicate.  None names
+a task concept; concepts are compositions (keep the largest object =
 `(keep_objects (equals (max (object_sizes xs))) xs)`).  Every function keeps the length.
+(An outline and a per-colour hull were tried and left out: each was one generator concept.)
 """
 
 from __future__ import annotations
@@ -75,24 +75,4 @@ def recolor_objects(p: "Pred", c: int, xs: IntList) -> IntList:
     for s in segments(xs):
         if p(s.size):
             out[s.start:s.end] = [c] * s.size
-    return tuple(out)
-
-
-def boundary(xs: IntList) -> IntList:
-    """Only the end cells of each object stay (its 1D outline)."""
-    out = list(xs)
-    for s in segments(xs):
-        for i in range(s.start + 1, s.end - 1):
-            out[i] = BG
-    return tuple(out)
-
-
-def span_fill(xs: IntList) -> IntList:
-    """Every background cell between the first and last cell of a colour takes that colour (1D hull)."""
-    out = list(xs)
-    for colour in sorted(set(xs) - {BG}):
-        where = [i for i, x in enumerate(xs) if x == colour]
-        for i in range(where[0], where[-1] + 1):
-            if out[i] == BG:
-                out[i] = colour
     return tuple(out)
