@@ -2,7 +2,8 @@
 
 A local llama.cpp engine (`hypsearch.llm.local_engine`, a GGUF file from ../shared/models/get-model) is
 started once; every task runs in its own killable child with the same per-task budget in each mode, the
-modes back to back on each task (so each meets the same machine load; `load1` in every record).
+modes back to back on each task (so each meets the same machine load; `load1` in every record), or with
+`--side-by-side` all at once (then they share the machine's cores with each other, at the same moment).
 Tasks are chosen by a stated rule (every K-th file or task of a fixed, sorted list), and solvers get them
 blind by construction: a child solves `LabelledTask.task` (inputs only) and the parent scores its predictions.
 
@@ -159,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repairs", type=int, default=1)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--transcripts", action="store_true", help="keep each task's LLM transcript in --out")
+    parser.add_argument("--side-by-side", action="store_true",
+                        help="run the modes of each task at the same time (one child each), not one after another")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     if args.out.resolve().is_relative_to(REPO):
@@ -173,8 +176,10 @@ def main(argv: list[str] | None = None) -> int:
         [str(SHARED / "models" / "get-model"), args.model], check=True, capture_output=True,
         text=True).stdout.strip().splitlines()[-1]
     modes = args.modes.split(",")
-    engine = LocalEngine(model, threads=args.threads).start() if set(modes) - {"symbolic"} else None
-    meta = {"model": Path(model).name, "threads": args.threads, "budget_s": args.budget, "rounds": args.rounds,
+    # below the search when a hybrid runs beside it; at full priority when the model works alone
+    niceness = 10 if "hybrid" in modes else 0
+    engine = LocalEngine(model, threads=args.threads, niceness=niceness).start() if set(modes) - {"symbolic"} else None
+    meta = {"model": Path(model).name, "threads": args.threads, "server_niceness": niceness, "budget_s": args.budget, "rounds": args.rounds,
             "hypotheses": args.hypotheses, "repairs": args.repairs, "started": time.strftime("%Y-%m-%d %H:%M"),
             "speed": generation_speed(engine.base_url) if engine else {}}
     print(json.dumps(meta), file=sys.stderr)
@@ -215,6 +220,15 @@ def main(argv: list[str] | None = None) -> int:
 
             # the modes run back to back on each task, so every mode meets the same machine load
             for task in tasks:
+                if args.side_by_side:  # every mode of a task at once: they meet the same load at the same time
+                    def child(pair: tuple[str, Any], limit: float, conn: Any) -> None:
+                        _child_for(settings[pair[0]])(pair[1], limit, conn)
+
+                    run_killable([(mode, task) for mode in modes], child, args.budget + 1.0, len(modes),
+                                 lambda pair, why: failed(pair[1], why),
+                                 lambda pair, record, wall: done_for(pair[0])(pair[1], record, wall),
+                                 grace=5.0, payload=lambda pair: (pair[0], pair[1].task))
+                    continue
                 for mode in modes:
                     run_killable([task], _child_for(settings[mode]), args.budget + 1.0, 1, failed, done_for(mode),
                                  grace=5.0, payload=lambda t: t.task)

@@ -133,9 +133,10 @@ class Arm:
 
 
 def hypsearch_arm() -> Arm:
-    """Our engine through its CLI: `python -m hypsearch solve FILE --timeout T --json`."""
+    """Our engine through its CLI: `python -m hypsearch solve FILE --timeout T --json --ambiguity 0` (time to an
+    answer, as cvc5 is timed: the ambiguity report's look for competitors is not part of solving)."""
     return Arm("hypsearch", lambda f, t: [sys.executable, "-m", "hypsearch", "solve", str(f), "--timeout", str(t),
-                                          "--json"])
+                                          "--json", "--ambiguity", "0"])
 
 
 def cvc5_arm() -> Arm:

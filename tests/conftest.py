@@ -48,3 +48,12 @@ def need_path(path: Path) -> Path:
 def shared_benchmarks() -> Path:
     """The shared benchmark folder beside the repo (fails in CI when missing, skips elsewhere)."""
     return need_path(SHARED)
+
+
+@pytest.fixture(scope="session")
+def report_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Two small batch runs made once per session by the real CLI (see tests/report_runs.py): (symbolic, model)."""
+    import report_runs as made
+
+    root = tmp_path_factory.mktemp("report-runs")
+    return made.symbolic_run(root), made.model_run(root)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import struct
-import zlib
 from pathlib import Path
 
 import pytest
@@ -95,8 +94,23 @@ def test_render_terminal_and_png(tmp_path: Path) -> None:
     assert "(flip_h x)" in text and "\x1b[48;2;" in text and "attempt 1 ok" in text
     path = write_png(tmp_path / "t.png", task, pred)
     data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
     w, h = struct.unpack(">II", data[16:24])
-    idat_len = struct.unpack(">I", data[33:37])[0]
-    raw = zlib.decompress(data[41:41 + idat_len])
-    assert len(raw) == h * (1 + 3 * w)
+    assert w > 300 and h > 150  # labelled panels, not a strip of cells
+
+
+def test_picture_panels_mark_attempts_against_the_answer_key() -> None:
+    """Expected outputs come from the LabelledTask's answers; a 30×30 grid gets 9 px cells."""
+    from hypsearch.solvers.arc.picture import cell_size, task_rows
+
+    labelled = load_task(DATA / "flip_lr.json")
+    right = labelled.answers[0]
+    rows = task_rows(labelled.task, labelled.answers, [[right, Grid.from_lists([[1]])]])
+    assert [label for label, _ in rows] == ["train 1", "train 2", "test 1"]
+    assert [p.title for p in rows[0][1]] == ["input 2×3", "output 2×3"]
+    test = rows[-1][1]
+    assert [p.title for p in test] == ["input 1×4", "expected 1×4", "attempt 1 right 1×4", "attempt 2 wrong 1×1"]
+    assert [p.verdict for p in test] == [None, None, True, False]
+    unknown = task_rows(labelled.task, (), [[right]])[-1][1]  # no answer key: no expected panel, no verdict
+    assert [p.title for p in unknown] == ["input 1×4", "attempt 1 1×4"] and unknown[1].verdict is None
+    assert cell_size(30) == 9 and cell_size(3) == 28

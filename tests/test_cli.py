@@ -126,11 +126,13 @@ def test_arc_task_solves_writes_a_submission_and_shows(tmp_path: Path) -> None:
     entries = json.loads(sub.read_text())["flip_lr"]
     assert isinstance(entries, list) and set(entries[0]) == {"attempt_1", "attempt_2"}
     assert "1 of 1 tasks right" in proc.stderr
-    png = tmp_path / "flip.png"
-    shown = hypsearch("show", str(task), "--png", str(png), "--timeout", "20")
+    png, svg = tmp_path / "flip.png", tmp_path / "flip.svg"
+    shown = hypsearch("show", str(task), "--png", str(png), "--svg", str(svg), "--timeout", "20")
     assert shown.returncode == 0, shown.stderr
     assert "(flip_h x)" in shown.stdout
     assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    drawn = svg.read_text()
+    assert "train 1" in drawn and "expected 1×4" in drawn and "attempt 1 right" in drawn
 
 
 def test_malformed_arc_task_names_task_and_pair() -> None:

@@ -34,6 +34,7 @@ ROOMS: tuple[tuple[str, str], ...] = (
     ("hypsearch.solvers", "solvers"),
     ("hypsearch.batch", "batch"),
     ("hypsearch.cli", "cli"),
+    ("hypsearch.report", "report"),
     ("hypsearch", "top"),  # hypsearch/__init__.py (the public API), __main__ and the few top-level modules
 )
 """Module-name prefix → room; the first match wins (so `hypsearch` itself comes last)."""
@@ -51,6 +52,7 @@ ALLOWED: dict[str, frozenset[str]] = {
                         "cli"}),
     "cli": frozenset({"core", "check", "search", "llm", "domains", "proposers", "engine", "solvers", "batch",
                       "cli"}),
+    "report": frozenset({"core", "llm", "batch", "cli", "report"}),  # the HTML site: reads what batch runs wrote
     "top": frozenset({"core", "check", "search", "llm", "domains", "proposers", "engine", "solvers", "batch", "cli",
                       "top"}),
 }

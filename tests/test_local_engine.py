@@ -164,7 +164,7 @@ def test_the_cli_wraps_the_run_in_the_engine(monkeypatch: pytest.MonkeyPatch, tm
     events: list[str] = []
 
     class FakeEngine:
-        def __init__(self, path: str, *, threads: int, slots: int) -> None:
+        def __init__(self, path: str, *, threads: int, slots: int, niceness: int = 10) -> None:
             events.append(f"init {Path(path).name} threads={threads} slots={slots}")
             self.base_url = "http://127.0.0.1:9/v1"
             self.startup_seconds = 0.5
@@ -231,6 +231,12 @@ def test_the_child_command_line_carries_the_settings(tmp_path: Path) -> None:
     assert command[:3] == [sys.executable, "-m", "hypsearch.llm.local_engine"]
     assert command[command.index("--port") + 1] == "1234" and command[command.index("--threads") + 1] == "1"
     assert os.path.basename(command[3]) == "m.gguf"
+    assert command[command.index("--niceness") + 1] == "10"  # the search beside it keeps the CPU first
+    with pytest.raises(LocalEngineError, match="niceness"):
+        LocalEngine(tmp_path / "m.gguf", niceness=40)
+    from hypsearch.llm.local_engine import niceness_for
+
+    assert niceness_for("hybrid") == 10 and niceness_for("llm") == 0  # alone, the model needs no yielding
 
 
 def test_an_engine_url_needs_the_model_it_serves() -> None:

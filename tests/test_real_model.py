@@ -161,3 +161,10 @@ def test_solve_with_local_model_starts_and_stops_the_server_cleanly(model_path: 
         socket.create_connection(("127.0.0.1", port), timeout=5).close()
     assert not engine_processes(port)
     assert (tmp_path / "cache" / "hypsearch" / "completions.sqlite").is_file()  # the default completion cache
+
+
+def test_the_server_runs_below_the_search_in_priority(engine: LocalEngine) -> None:
+    """The model's process yields the CPU to the enumeration beside it (local_engine.DEFAULT_NICENESS)."""
+    assert engine._proc is not None
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    assert os.getpriority(os.PRIO_PROCESS, engine._proc.pid) == min(own + 10, 19)

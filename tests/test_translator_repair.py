@@ -14,7 +14,7 @@ from hypsearch.core.errors import ProgramError
 from hypsearch.llm.feedback import program_error_feedback
 from hypsearch.llm import EndpointConfig, LLMClient
 from hypsearch.llm.decoding import decoding_grammar
-from hypsearch.llm.prompts import render_value, translation_system
+from hypsearch.llm.prompts import primitives_section, render_value, translation_system
 from hypsearch.core.registry import get_domain
 from hypsearch.llm.translator import Translator, compile_program, grammar_for
 
@@ -122,7 +122,8 @@ def test_grammar_mode_off_and_on() -> None:
 
 def test_prompt_is_built_from_the_domain_and_values_render_per_domain() -> None:
     system = translation_system(STRINGS)
-    assert "str.indexof : String String Int -> Int" in system and "%ignore WS" in system and "//" not in system
+    assert "str.indexof : String String Int -> Int" in primitives_section(STRINGS, "any rule")
+    assert "%ignore WS" in system and "//" not in system
     assert "(str.substr name 0 (str.indexof name \" \" 0))" in system and "hole `?`" in system
     assert render_value(STRINGS, 'say "hi"', "String") == '"say ""hi"""'
     grid = get_domain("grid")
@@ -130,11 +131,11 @@ def test_prompt_is_built_from_the_domain_and_values_render_per_domain() -> None:
 
     assert render_value(grid, Grid.from_lists([[0, 1], [2, 3]]), "Grid") == "01\n23"
     assert render_value(STRINGS, [1, 2], "List") == "[1, 2]"
-    assert "rot90" in translation_system(grid)
+    assert "rot90" in primitives_section(grid, "rotate it")
 
 
 def test_prompts_share_their_start_so_a_server_cache_covers_it() -> None:
-    """Hypotheses and translations of one task open alike; translations differ only after the DSL reference."""
+    """Hypotheses and translations of one task open alike; translations differ only from the rule on."""
     from hypsearch.llm.prompts import hypotheses_messages, is_translation, translation_messages
 
     ask = hypotheses_messages(STRINGS, TASK)
@@ -142,6 +143,10 @@ def test_prompts_share_their_start_so_a_server_cache_covers_it() -> None:
     assert ask[0] == one[0] == two[0]  # one system message
     shared = len(os.path.commonprefix([one[1]["content"], two[1]["content"]]))
     assert one[1]["content"].index("Rule: ") <= shared and "str.indexof : String" in one[1]["content"][:shared]
+    grid = get_domain("grid")
+    three, four = (translation_messages(grid, TASK, rule) for rule in ("rotate it", "flip it"))
+    start = len(os.path.commonprefix([three[1]["content"], four[1]["content"]]))
+    assert "Its grammar" in three[1]["content"][:start] and "rot90 :" in three[1]["content"][start:]
     assert os.path.commonprefix([ask[1]["content"], one[1]["content"]]).count("Example") >= len(TASK.examples)
     assert is_translation(one) and not is_translation(ask)
     assert "// " not in one[1]["content"]  # grammar comments are not sent

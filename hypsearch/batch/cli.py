@@ -12,9 +12,10 @@ import contextlib
 import importlib
 import json
 import sys
+from pathlib import Path
 from typing import Any, Iterator
 
-from hypsearch.batch.records import SOLVED
+from hypsearch.batch.records import SOLVED, TRANSCRIPTS_DIR
 from hypsearch.batch.report import report
 from hypsearch.batch.runner import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, run
 from hypsearch.batch.solve import SolveFn, engine_settings
@@ -60,11 +61,15 @@ def configure_report_parser(parser: argparse.ArgumentParser) -> argparse.Argumen
 
 def add_batch_arguments(subparsers: Any) -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     """Mount the `batch` and `report` sub-commands on an argparse sub-parsers object."""
-    batch = subparsers.add_parser("batch", help="solve many tasks in isolated worker processes",
-                                  description="Solve every task under the given paths; results go to RUN_DIR.")
+    batch = _batch_subparser(subparsers)
     report_parser = subparsers.add_parser("report", help="summarise and compare batch runs",
                                           description="Write summary.json, table.md/csv and cactus.svg.")
     return configure_batch_parser(batch), configure_report_parser(report_parser)
+
+
+def _batch_subparser(subparsers: Any) -> argparse.ArgumentParser:
+    return subparsers.add_parser("batch", help="solve many tasks in isolated worker processes",
+                                 description="Solve every task under the given paths; results go to RUN_DIR.")
 
 
 def parse_settings(args: argparse.Namespace) -> dict[str, Any]:
@@ -118,6 +123,8 @@ def main_batch(args: argparse.Namespace) -> int:
     timeout = args.timeout if args.timeout is not None else (LLM_TIME_LIMIT if _llm_mode(settings) else DEFAULT_TIMEOUT)
     if solve_fn is None and timeout and "time_limit" not in settings:
         settings["time_limit"] = soft_time_limit(timeout)
+    if _llm_mode(settings) and not settings.get("transcript_dir"):
+        settings["transcript_dir"] = str(Path(args.out).resolve() / TRANSCRIPTS_DIR)  # for `hypsearch report`
     counts: dict[str, int] = {}
     try:
         with _shared_engine(settings, quiet=args.quiet) as settings:
@@ -164,7 +171,8 @@ def main_report(args: argparse.Namespace) -> int:
 
 
 def _register(subparsers: Any) -> None:
-    add_batch_arguments(subparsers)
+    """The main CLI's `batch` (its `report` comes from `hypsearch.report.cli`, which adds `--html`)."""
+    configure_batch_parser(_batch_subparser(subparsers))
 
 
 from hypsearch.cli import extra_command  # noqa: E402  (the main CLI imports this module on start)

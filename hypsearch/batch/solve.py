@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 from hypsearch.batch.formats import has_loader, get_loader
+from hypsearch.batch.records import jsonable
 from hypsearch.core.refs import TaskRef
 from hypsearch.core.errors import InvalidTaskError
 
@@ -37,7 +38,18 @@ def default_solve(ref: TaskRef, settings: dict[str, Any]) -> dict[str, Any]:
     if record.get("domain") is None:
         record["domain"] = labelled.task.domain
     record["test_correct"] = test_correct(labelled, result)
+    if getattr(result, "predictions", ()):
+        record["predictions"] = plain_value(result.predictions)  # per test input, its attempts (for reports)
     return record
+
+
+def plain_value(value: Any) -> Any:
+    """`value` as plain JSON data: grids become lists of rows (`to_lists`), tuples lists, the rest `jsonable`."""
+    if callable(getattr(value, "to_lists", None)):
+        return value.to_lists()
+    if isinstance(value, (list, tuple)):
+        return [plain_value(v) for v in value]
+    return jsonable(value)
 
 
 def test_correct(task: Any, result: Any) -> bool | None:
@@ -111,7 +123,8 @@ def result_to_record(result: Any) -> dict[str, Any]:
     stats; the engine's own `seconds` becomes `solve_seconds` because the runner owns
     `seconds`), adds `hypothesis` (the best candidate's provenance), `attempts` (candidates
     checked) and LLM usage / cache hits when `stats` has them (flat `llm_calls`,
-    `llm_tokens`, `llm_cost`, `cache_hits`, or under `stats["llm"]` as calls/tokens/cost/cache_hits).
+    `llm_tokens`, `llm_cost`, `cache_hits`, or under `stats["llm"]` as calls/tokens/cost/cache_hits, tokens
+    also as prompt_tokens + completion_tokens and cost as cost_usd, the LLM proposer's names).
     """
     if isinstance(result, Mapping):
         data = dict(result)
@@ -136,6 +149,11 @@ def result_to_record(result: Any) -> dict[str, Any]:
         record["attempts"] = check.get("count") if isinstance(check, Mapping) else None
     stats = data.get("stats") or {}
     llm = stats.get("llm") if isinstance(stats.get("llm"), Mapping) else {}
+    llm = {**llm}
+    if "tokens" not in llm and ("prompt_tokens" in llm or "completion_tokens" in llm):  # the LLM proposer's names
+        llm["tokens"] = (llm.get("prompt_tokens") or 0) + (llm.get("completion_tokens") or 0)
+    if "cost" not in llm and "cost_usd" in llm:
+        llm["cost"] = llm["cost_usd"]
     for field, short in (("llm_calls", "calls"), ("llm_tokens", "tokens"), ("llm_cost", "cost"),
                          ("cache_hits", "cache_hits")):
         if record.get(field) is None:

@@ -18,6 +18,8 @@ from typing import Any, Callable, Iterator, Sequence
 from hypsearch.core.errors import HypsearchError, InputSyntaxError, InvalidTaskError, UnsupportedError
 from hypsearch.core.settings import LLM_TIME_LIMIT, PROFILES, Settings, default_cache_path
 
+DEFAULT_AMBIGUITY_SECONDS = 2.0
+"""`hypsearch solve` looks this long for competing behaviours after a solve (the Python API: 0, not at all)."""
 EXIT_UNSUPPORTED = 3
 EXIT_BAD_INPUT = 2
 
@@ -116,6 +118,9 @@ def llm_overrides(args: argparse.Namespace, proposer: str | None) -> dict[str, A
 
 def _settings(args: argparse.Namespace) -> Settings:
     overrides: dict[str, Any] = {"proposer": args.proposer, **llm_overrides(args, args.proposer)}
+    overrides["ambiguity_seconds"] = getattr(args, "ambiguity", 0.0)  # `show` and others have no such flags
+    if getattr(args, "max_queries", None) is not None:
+        overrides["max_queries"] = args.max_queries
     if args.timeout is not None:
         overrides["time_limit"] = args.timeout
     elif args.proposer in ("llm", "hybrid"):
@@ -134,9 +139,10 @@ def local_engine_for(settings: Settings, *, log: Callable[[str], None]) -> Itera
         log("--local-model ignored: the symbolic proposer uses no model")
         yield settings
         return
-    from hypsearch.llm.local_engine import LocalEngine
+    from hypsearch.llm.local_engine import LocalEngine, niceness_for
 
-    with LocalEngine(settings.local_model, threads=settings.llm_threads, slots=settings.llm_slots) as engine:
+    with LocalEngine(settings.local_model, threads=settings.llm_threads, slots=settings.llm_slots,
+                     niceness=niceness_for(settings.proposer)) as engine:
         log(f"local engine: {engine.describe()}, ready in {engine.startup_seconds:.1f} s")
         yield settings.with_(local_engine_url=engine.base_url)
     log("local engine stopped")
@@ -197,7 +203,8 @@ def _solve_all(args: argparse.Namespace, fmt: Any, tasks: Any, settings: Setting
             # for the first task --timeout is the wall clock of the whole command: start-up,
             # imports and reading the file count against it
             task_settings = settings.with_(time_limit=max(0.1, args.timeout - process_age()))
-        result = solve(task, task_settings)
+        oracle = _oracle_for(args, task)
+        result = solve(task, task_settings, oracle=oracle) if oracle is not None else solve(task, task_settings)
         answer = fmt.render(task, result)
         correct = labelled.correct(result.predictions)
         if args.json:
@@ -211,9 +218,52 @@ def _solve_all(args: argparse.Namespace, fmt: Any, tasks: Any, settings: Setting
         scored = "" if correct is None else f"; test answers {'right' if correct else 'wrong'}"
         print(f"hypsearch: {task.id}: {result.status.value} ({result.stop_reason}) in {result.seconds:.2f} s; "
               f"{result.stats.get('distinct', 0)} distinct programs{scored}", file=sys.stderr)
+        for line in _active_lines(result):
+            print(f"hypsearch: {task.id}: {line}", file=sys.stderr)
         code = max(code, fmt.exit_code(result))
         finished.append((labelled, result))
     return code, finished
+
+
+def _oracle_for(args: argparse.Namespace, task: Any) -> Any:
+    """The oracle `--oracle CMD` or `--ask` asks for (None: neither given)."""
+    if not getattr(args, "oracle", None) and not getattr(args, "ask", False):
+        return None
+    from hypsearch.cli.oracles import Codec, CommandOracle, TerminalOracle
+    from hypsearch.core.registry import get_domain
+
+    codec = Codec(get_domain(task.domain), task)
+    if args.oracle:
+        return CommandOracle(args.oracle, codec)
+    return TerminalOracle(codec, sys.stdin, sys.stderr)
+
+
+def _active_lines(result: Any) -> list[str]:
+    """What a person should know beyond the answer: competing behaviours and the queries asked."""
+    lines = [f"asked {json.dumps(q.inputs, default=repr)}: "
+             + (f"answer {json.dumps(q.output, default=repr)}" if q.answered else f"no answer ({q.reason})")
+             for q in result.queries]
+    amb = result.ambiguity
+    if amb is not None:
+        lines.append(amb.summary())
+        for d in amb.distinctions[1:]:
+            lines.append(f"also on input {d.inputs!r} ({d.source}): "
+                         + "; ".join(f"{text} gives {out!r}" for text, out in d.outputs[:2]))
+    return lines
+
+
+def _non_negative_float(text: str) -> float:
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be at least 0, got {text}")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be at least 0, got {value}")
+    return value
 
 
 def cmd_domains(args: argparse.Namespace) -> int:
@@ -288,6 +338,17 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     solve_p.add_argument("--json", action="store_true", help="print one JSON object per task")
     solve_p.add_argument("--out", default=None, help="write all answers to this file in the format's own "
                          "submission shape (ARC: submission.json)")
+    act = solve_p.add_argument_group("ambiguity and queries (active induction)")
+    act.add_argument("--ambiguity", type=_non_negative_float, default=DEFAULT_AMBIGUITY_SECONDS, metavar="S",
+                     help=f"seconds after a solve spent looking for fitting programs that behave differently "
+                          f"(default {DEFAULT_AMBIGUITY_SECONDS:g}; 0: do not look)")
+    who = act.add_mutually_exclusive_group()
+    who.add_argument("--oracle", default=None, metavar="CMD",
+                     help="ask CMD about inputs that split the competing programs: it gets the inputs as a JSON array "
+                          "on stdin and prints the output as JSON (null or a non-zero exit: cannot answer)")
+    who.add_argument("--ask", action="store_true", help="ask the person at the terminal instead (answers as JSON)")
+    act.add_argument("--max-queries", dest="max_queries", type=_non_negative_int, default=None, metavar="K",
+                     help="queries per task at most (default 5)")
     add_llm_arguments(solve_p)
     solve_p.set_defaults(run=cmd_solve)
     dom_p = sub.add_parser("domains", help="list installed domains")
@@ -313,7 +374,8 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-COMMAND_MODULES = ("hypsearch.batch.cli", "hypsearch.cli.show", "hypsearch.cli.domain_check")
+COMMAND_MODULES = ("hypsearch.batch.cli", "hypsearch.report.cli", "hypsearch.cli.show",
+                   "hypsearch.cli.domain_check")
 """Modules that add sub-commands through `extra_command` (imported when the parser is built)."""
 
 

@@ -69,6 +69,18 @@ class _Checker:
         self.failures.append(CheckFailure(self.domain.name, rule, problem, fix))
 
     # -- grammar ------------------------------------------------------------------
+    def check_profile(self) -> None:
+        """A published DomainProfile must say what the domain has, or front-ends skip it wrongly."""
+        from hypsearch.core.domain import DomainProfile
+        from hypsearch.core.registry import domain_profiles
+
+        published = domain_profiles().get(self.domain.name)
+        actual = DomainProfile.of(self.domain)
+        if published is not None and published != actual:
+            self.fail("profile", f"the published profile {sorted(published.types)} / {sorted(published.smt_logics)} "
+                      f"differs from the domain's types and logics {sorted(actual.types)} / "
+                      f"{sorted(actual.smt_logics)}", "update the hypsearch.domain_profiles entry point's object")
+
     def check_grammar(self) -> None:
         import lark
 
@@ -384,6 +396,7 @@ class _Checker:
 def check_domain(domain: Domain, settings: CheckSettings | None = None) -> list[CheckFailure]:
     """Every rule `domain` breaks, explained in words (an empty list: the plug-in is sound)."""
     checker = _Checker(domain, settings or CheckSettings())
+    checker.check_profile()
     checker.check_grammar()
     checker.check_primitives()
     if checker.parser is not None:

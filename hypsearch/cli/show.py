@@ -3,7 +3,7 @@
 PATH is either a run directory of transcripts (or one transcript file): the lineage of
 hypotheses, programs, fit and feedback is printed; or a task file whose format can draw
 itself (ARC): the task is solved and shown with its predictions and program, in the
-terminal with ARC colours, and as a PNG with `--png`.
+terminal with ARC colours, and as a labelled picture with `--png` / `--svg`.
 """
 
 from __future__ import annotations
@@ -29,23 +29,43 @@ def cmd_show(args: argparse.Namespace) -> int:
     from hypsearch.core.formats import detect_format
 
     fmt = detect_format(path)
-    if fmt.show is None:
+    wants_picture = bool(args.png or args.svg)
+    if fmt.show is None or wants_picture and fmt.picture is None:
         print(f"hypsearch: {path}: format {fmt.name} has no picture; use `hypsearch solve`", file=sys.stderr)
         return 2
-    tasks = [t for t in fmt.load(path) if args.task is None or t.id == args.task]
-    for labelled in tasks:
+    loaded = [t for t in fmt.load(path) if args.task is None or t.id == args.task]
+    if not loaded:
+        print(f"hypsearch: {path}: no task {args.task!r}", file=sys.stderr)
+        return 2
+    several = len(loaded) > 1
+    for labelled in loaded:
         result = solve(labelled.task, _settings(args))
-        print(fmt.show(labelled, result, Path(args.png) if args.png else None))
+        print(fmt.show(labelled, result, None))
+        for option, kind in ((args.png, "png"), (args.svg, "svg")):
+            if option:
+                target = _picture_path(Path(option), labelled.id, several)
+                target.write_bytes(fmt.picture(labelled, result.predictions, kind))  # type: ignore[misc]
+                print(f"wrote {target}")
     return 0
+
+
+def _picture_path(path: Path, task_id: str, several: bool) -> Path:
+    """`path` itself for one task; `stem.<task id>.suffix` beside it when a file holds several."""
+    if not several:
+        return path
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in task_id)
+    return path.with_name(f"{path.stem}.{safe}{path.suffix}")
 
 
 @extra_command
 def register_show(sub: argparse._SubParsersAction) -> None:
-    """Add `hypsearch show PATH [--task ID] [--png FILE]`."""
+    """Add `hypsearch show PATH [--task ID] [--png FILE] [--svg FILE]`."""
     p = sub.add_parser("show", help="print a run's transcripts, or solve and draw a task (ARC)")
     p.add_argument("path", help="a run directory / transcript .jsonl, or a task file such as an ARC task JSON")
     p.add_argument("--task", default=None, help="only this task")
-    p.add_argument("--png", default=None, help="also write a picture (input / expected / predicted) to this PNG")
+    p.add_argument("--png", default=None, metavar="FILE",
+                   help="also draw the task (train pairs, test inputs, expected, attempts) to this PNG")
+    p.add_argument("--svg", default=None, metavar="FILE", help="the same picture as SVG")
     p.add_argument("--timeout", type=float, default=30.0, help="seconds to solve a task before showing it")
     p.add_argument("--profile", default="default")
     p.add_argument("--proposer", choices=("symbolic", "llm", "hybrid"), default="symbolic")

@@ -39,6 +39,10 @@ class ValueType:
     from_z3: Callable[["z3.ExprRef"], Any] | None = None
     strategy: Callable[[], Any] | None = None
     """A hypothesis strategy of typical values, for property tests and `domain check`."""
+    to_json: Callable[[Any], Any] | None = None
+    """A value as plain JSON data (None: the generic form, tuples as arrays; see `hypsearch.core.json_values`)."""
+    from_json: Callable[[Any], Any] | None = None
+    """JSON data back to a value, raising ValueError/TypeError when it is none (None: the generic form)."""
 
 
 @dataclass(frozen=True)
@@ -197,6 +201,28 @@ class Domain:
             sig = " ".join(p.arg_types) + " -> " + p.ret_type
             lines.append(f"{p.name} : {sig}  -- {p.doc}")
         return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class DomainProfile:
+    """What a front-end needs to rule a domain out without importing it: its type names and SMT logics.
+
+    Published beside the domain's entry point (group `hypsearch.domain_profiles`, same name) from a module that
+    imports nothing heavy, so picking the domain for a `.sl` file does not import every DSL; it must agree with
+    the domain (`hypsearch domain check` compares them)."""
+
+    name: str
+    types: frozenset[str]
+    smt_logics: frozenset[str] = frozenset()
+
+    def may_fit(self, sorts: frozenset[str] | set[str], logic: str | None = None) -> bool:
+        """True unless the profile rules the domain out: a sort it lacks, or (given) a logic it does not claim."""
+        return set(sorts) <= self.types and (logic is None or logic in self.smt_logics)
+
+    @classmethod
+    def of(cls, domain: "Domain") -> "DomainProfile":
+        """The profile a domain really has (to compare with the published one)."""
+        return cls(domain.name, frozenset(domain.types), frozenset(domain.smt_logics))
 
 
 @dataclass(frozen=True)

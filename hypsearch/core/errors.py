@@ -111,6 +111,11 @@ class BudgetExhausted(HypsearchError):
     """A per-task budget (calls, tokens, seconds) ran out; ends the task with that reason."""
 
 
+class OracleError(HypsearchError):
+    """An oracle could not answer a query (crashed, refused, printed no usable value). Seen by users as the
+    query's stated reason; the search goes on without that answer."""
+
+
 def caret_context(text: str, line: int, column: int, span: int = 60) -> str:
     """Return the 1-based `line` of `text` with a caret under `column` (long lines are windowed)."""
     lines = text.splitlines() or [""]

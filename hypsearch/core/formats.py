@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from hypsearch.core.errors import PluginError, UnsupportedError
 from hypsearch.core.plugins import load_group
@@ -44,6 +44,9 @@ class TaskFormat:
     """Draw a solved task for a person (terminal text; a PNG at the path when given)."""
     list_tasks: Callable[[Path], Sequence[TaskRef]] | None = None
     """The tasks of a file as cheap refs, without parsing them (None: one task per file)."""
+    picture: Callable[[LabelledTask, Sequence[Sequence[Any]], str], bytes] | None = None
+    """Draw a task for a person as `kind` ("svg" or "png") bytes: (the task with its answer key, attempts per
+    test input, kind); expected outputs are the LabelledTask's answers."""
 
 
 _formats: dict[str, TaskFormat] = {}

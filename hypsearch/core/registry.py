@@ -10,11 +10,18 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from hypsearch.core.domain import Domain
+from importlib.metadata import entry_points
+from typing import Iterable
+
+from hypsearch.core.domain import Domain, DomainProfile
 from hypsearch.core.errors import PluginError
 from hypsearch.core.plugins import load_group
 
 ENTRY_POINT_GROUP = "hypsearch.domains"
+PROFILE_GROUP = "hypsearch.domain_profiles"
+"""Optional light profiles (type names, SMT logics) under the same names: `domains_for` skips importing a
+domain its profile rules out."""
+_profiles: dict[str, DomainProfile] | None = None
 
 _registered: dict[str, Domain] = {}
 _broken: dict[str, PluginError] = {}
@@ -103,3 +110,36 @@ def broken_domains() -> dict[str, PluginError]:
     """Installed entry points that failed to load, with the reason."""
     _load_entry_points()
     return dict(_broken)
+
+
+def _check_profile(name: str, obj: object) -> DomainProfile:
+    if not isinstance(obj, DomainProfile) or obj.name != name:
+        raise PluginError(name, "profile entry point is not a DomainProfile of that name")
+    return obj
+
+
+def domain_profiles() -> dict[str, DomainProfile]:
+    """The published profiles by domain name (a broken one is ignored: its domain is then simply imported)."""
+    global _profiles
+    if _profiles is None:
+        _profiles, _ = load_group(PROFILE_GROUP, _check_profile, skip=set())
+    return dict(_profiles)
+
+
+def domains_for(sorts: Iterable[str] = (), logic: str | None = None) -> dict[str, Domain]:
+    """The working domains with every sort in `sorts` (and claiming `logic`, when given).  Entry points whose
+    profile rules them out are not imported; those without a profile are."""
+    wanted = set(sorts)
+    profiles = domain_profiles()
+    if not _loaded_entry_points:
+        for ep in entry_points(group=ENTRY_POINT_GROUP):
+            profile = profiles.get(ep.name)
+            if profile is None or profile.may_fit(wanted, logic):
+                _load_one(ep.name)
+    return {n: d for n, d in _registered.items()
+            if wanted <= set(d.types) and (logic is None or logic in d.smt_logics)}
+
+
+def registered_domain(name: str) -> Domain | None:
+    """The domain registered as `name` so far, without loading any entry point (derived, in-process domains)."""
+    return _registered.get(name)

@@ -6,7 +6,10 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from hypsearch.core.ambiguity import Ambiguity
 from hypsearch.core.candidate import Candidate
+from hypsearch.core.json_values import to_json
+from hypsearch.core.oracle import Asked
 from hypsearch.core.program import Term, size
 
 
@@ -52,6 +55,10 @@ class Result:
     phases: tuple[PhaseStats, ...] = ()
     seconds: float = 0.0
     stats: Mapping[str, Any] = field(default_factory=dict)
+    ambiguity: Ambiguity | None = None
+    """Competing fitting programs and the inputs that separate them (None: not looked for)."""
+    queries: tuple[Asked, ...] = ()
+    """Queries put to the oracle, in order, with their answers."""
 
     @property
     def solved(self) -> bool:
@@ -80,4 +87,32 @@ class Result:
                 for status in sorted({c.status.value for c in self.candidates})
             },
             "stats": dict(self.stats),
+            **({"ambiguity": ambiguity_json(self.ambiguity)} if self.ambiguity is not None else {}),
+            **({"queries": [asked_json(q) for q in self.queries]} if self.queries else {}),
         }
+
+
+def ambiguity_json(amb: Ambiguity) -> dict[str, Any]:
+    """The `ambiguity` object of `--json` and batch records."""
+    return {
+        "behaviours": amb.behaviours,
+        "competing": amb.ambiguous,
+        "competitors": list(amb.competitors),
+        "searched": amb.searched,
+        "distinguishing_inputs": [
+            {"inputs": to_json(d.inputs), "source": d.source,
+             "outputs": [{"program": text, "output": to_json(out)} for text, out in d.outputs]}
+            for d in amb.distinctions
+        ],
+        "summary": amb.summary(),
+    }
+
+
+def asked_json(q: Asked) -> dict[str, Any]:
+    """One query of `--json` and batch records: the inputs, the answer or the reason there was none."""
+    out: dict[str, Any] = {"inputs": to_json(q.inputs), "answered": q.answered, "source": q.source}
+    if q.answered:
+        out["output"] = to_json(q.output)
+    else:
+        out["reason"] = q.reason
+    return out

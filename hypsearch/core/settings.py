@@ -64,6 +64,11 @@ class Settings:
     """Requests the local engine decodes at once; the client sends no more than this at a time."""
     transcript_dir: str | None = None
     """Run directory for per-task LLM transcripts (JSON lines; `hypsearch show DIR`)."""
+    ambiguity_seconds: float = 0.0
+    """Seconds spent after a solve looking for fitting programs that behave differently (0: do not look;
+    with an oracle, `QUERY_SECONDS` when 0)."""
+    max_queries: int = 5
+    """Queries put to an oracle per task at most."""
 
     def __post_init__(self) -> None:
         if self.time_limit <= 0:
@@ -73,6 +78,10 @@ class Settings:
         for name in ("rounds", "hypotheses", "max_cost", "max_value_size", "z3_timeout_ms", "llm_threads", "llm_slots"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if self.ambiguity_seconds < 0:
+            raise ConfigError(f"ambiguity_seconds must be at least 0, got {self.ambiguity_seconds}")
+        if self.max_queries < 0:
+            raise ConfigError(f"max_queries must be at least 0, got {self.max_queries}")
         if self.repairs < 0:
             raise ConfigError(f"repairs must be at least 0, got {self.repairs}")
         if self.cache_mode not in ("use", "refresh", "off", "replay"):
@@ -105,6 +114,10 @@ class Settings:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+
+QUERY_SECONDS = 2.0
+"""Seconds per query round spent looking for competing programs when an oracle is given and
+`ambiguity_seconds` is 0."""
 
 LLM_TIME_LIMIT = 180.0
 """Default seconds per task for `--proposer llm|hybrid` on the command line when no --timeout is given: a real

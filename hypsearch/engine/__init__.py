@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Sequence
 
 from hypsearch.core.candidate import Candidate, CandidateStatus
 from hypsearch.check.checker import check, predict
@@ -22,6 +22,9 @@ from hypsearch.core.registry import get_domain
 from hypsearch.core.result import PhaseStats, Result, Status
 from hypsearch.core.settings import Settings
 from hypsearch.core.task import Task
+
+if TYPE_CHECKING:
+    from hypsearch.core.oracle import Oracle
 
 KEEP_REJECTED = 50
 """Rejected candidates kept in a Result (the full count is in `phases`)."""
@@ -47,8 +50,14 @@ class _Run:
 
 
 def solve(task: Task, settings: Settings | None = None, *, proposer: Proposer | None = None,
-          domain: Domain | None = None) -> Result:
+          domain: Domain | None = None, oracle: "Oracle | None" = None,
+          pool: Sequence[tuple[Any, ...]] = ()) -> Result:
     """Find the simplest program that explains `task`'s examples, within the settings' budget.
+
+    With `settings.ambiguity_seconds` > 0 the result also reports competing behaviours (`Result.ambiguity`);
+    with an `oracle` (`inputs -> output`, None: cannot answer) the engine asks it about inputs that split
+    them, up to `settings.max_queries` times, each answer a new example (`Result.queries`).  `pool` holds
+    unlabelled inputs searched first for such questions (the task's test inputs always are).
 
     >>> from hypsearch import Task, Example, Signature, solve
     >>> task = Task("greet", "strings", Signature((("x", "String"),), "String"),
@@ -60,9 +69,19 @@ def solve(task: Task, settings: Settings | None = None, *, proposer: Proposer | 
         raise TypeError(f"solve() takes a Task, not {type(task).__name__}"
                         + ("; pass labelled.task (the answers stay with the scorer)" if hasattr(task, "answers") else ""))
     settings = settings or Settings()
+    domain = domain or get_domain(task.domain)
+    if task.spec is None and (oracle is not None or settings.ambiguity_seconds > 0):
+        from hypsearch.engine.active import solve_actively
+
+        return solve_actively(task, settings, oracle, domain=domain, pool=pool,
+                              solve_once=lambda t: _solve_once(t, settings, proposer, domain))
+    return _solve_once(task, settings, proposer, domain)
+
+
+def _solve_once(task: Task, settings: Settings, proposer: Proposer | None, domain: Domain) -> Result:
+    """One pass of the loop over the task's examples as they stand."""
     started = time.monotonic()
     deadline = started + settings.time_limit
-    domain = domain or get_domain(task.domain)
     run = _Run()
 
     def finish(status: Status, reason: str, stats: dict[str, Any] | None = None) -> Result:

@@ -28,6 +28,12 @@ TRANSLATE_SYSTEM = (
     "reply with the program alone in a ``` block.")
 """Opens the translation part of a translation request (after the shared task description)."""
 MAX_EXAMPLES_SHOWN = 10
+PROMPT_PRIMITIVES = 30
+"""Primitives a translation prompt lists when the domain has more: those whose names and meanings share the
+most words with the rule (a small model reads 60-70 prompt tokens/s on one core, and the full reference of a
+140-primitive DSL is 5k tokens).  The decoding grammar still admits every primitive."""
+_STOP = frozenset("the and for with that this into then each every from are its their which when where than "
+                  "same one two all any output input grid list value values rule".split())
 
 
 def render_value(domain: Domain, value: Any, typ: Type) -> str:
@@ -136,12 +142,59 @@ def worked_examples(domain: Domain) -> str:
     return "\n\n".join(blocks)
 
 
+def _words(text: str) -> set[str]:
+    """Content words of a text, lower-cased and crudely stemmed (`rotated`, `rotates` -> `rotat`)."""
+    import re
+
+    out = set()
+    for w in re.findall(r"[a-z]+", text.lower().replace("_", " ")):
+        if len(w) < 3 or w in _STOP:
+            continue
+        for suffix in ("ing", "ed", "es", "s"):
+            if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+                w = w[: -len(suffix)]
+                break
+        out.add(w)
+    return out
+
+
+def relevant_primitives(domain: Domain, rule: str, most: int = PROMPT_PRIMITIVES) -> list[Any]:
+    """The primitives whose name and meaning share most words with `rule` (name words count double), then
+    those of the worked examples, in the domain's order; all of them when there are at most `most`."""
+    if len(domain.primitives) <= most:
+        return list(domain.primitives)
+    wanted = _words(rule)
+    in_examples = " ".join(ex.program for ex in domain.examples)
+
+    def score(p: Any) -> int:
+        return 2 * len(_words(p.name) & wanted) + len(_words(p.doc) & wanted) + (f"({p.name} " in in_examples)
+
+    ranked = sorted(range(len(domain.primitives)), key=lambda i: (-score(domain.primitives[i]), i))
+    keep = sorted(ranked[:most])
+    return [domain.primitives[i] for i in keep]
+
+
+def describe(primitives: Sequence[Any]) -> str:
+    """One line per primitive, `name : T1 T2 -> R  -- doc` (as `Domain.describe_primitives`)."""
+    return "\n".join(f"{p.name} : {' '.join(p.arg_types)} -> {p.ret_type}  -- {p.doc}" for p in primitives)
+
+
+def primitives_section(domain: Domain, rule: str) -> str:
+    """The primitive reference of one translation: every primitive, or the ones that match the rule."""
+    chosen = relevant_primitives(domain, rule)
+    head = "Its primitives (name : argument types -> result type  -- meaning)"
+    if len(chosen) < len(domain.primitives):
+        head = (f"The {len(chosen)} of its {len(domain.primitives)} primitives that best match the rule "
+                "(name : argument types -> result type  -- meaning)")
+    return head + ":\n" + describe(chosen)
+
+
 def translation_system(domain: Domain) -> str:
-    """The DSL reference a translation needs: grammar, primitives, conventions and worked examples."""
+    """The part of the DSL reference every translation of a domain shares: grammar, conventions, worked examples
+    (the primitives follow the rule: see `primitives_section`)."""
     parts = [TRANSLATE_SYSTEM,
              f"The DSL ({domain.name}): {domain.description}",
-             "Its grammar (Lark syntax):\n```\n" + _grammar_without_comments(domain) + "\n```",
-             "Its primitives (name : argument types -> result type  -- meaning):\n" + domain.describe_primitives()]
+             "Its grammar (Lark syntax):\n```\n" + _grammar_without_comments(domain) + "\n```"]
     if grammar_allows_holes(domain):
         parts.append("Where you are unsure of a constant, you may write a hole `?` in its place; "
                      "a solver will fill it in from the examples.")
@@ -159,14 +212,18 @@ def _grammar_without_comments(domain: Domain) -> str:
 def translation_messages(domain: Domain, task: Task, hypothesis: str) -> list[Message]:
     """Ask for the program that implements `hypothesis` for this task's signature.
 
-    Laid out as shared prefix first (system, task, DSL reference), rule last: consecutive translations of
-    one task differ only in their last lines, so a serving engine's prompt cache covers the rest.
+    Laid out as shared prefix first (system, task, grammar, worked examples, every primitive of a small DSL),
+    then the rule (and, for a large DSL, the primitives that match it): consecutive translations of one task
+    differ only from the rule on, so a serving engine's prompt cache covers the rest.
     """
     variables = ", ".join(f"{n}: {t}" for n, t in task.signature.params)
+    section = primitives_section(domain, hypothesis)
+    every = len(domain.primitives) <= PROMPT_PRIMITIVES  # the same list for every rule: part of the shared start
     user = (f"{describe_task(domain, task)}\n\n{translation_system(domain)}\n\n"
-            f"Variables: {variables}\nResult type: {task.signature.returns}\n"
-            f"Rule: {hypothesis}\n\n"
-            "Write the program implementing this rule over these variables. Reply with the program only.")
+            + (f"{section}\n\n" if every else "")
+            + f"Variables: {variables}\nResult type: {task.signature.returns}\nRule: {hypothesis}\n\n"
+            + ("" if every else f"{section}\n\n")
+            + "Write the program implementing this rule over these variables. Reply with the program only.")
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
 
 

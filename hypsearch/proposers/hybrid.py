@@ -103,6 +103,8 @@ class HybridProposer:
         self.symbolic = symbolic or SymbolicProposer()
         self._observed: set[tuple[int, str]] = set()
         """(round, program text) of model candidates already checked and observed in the model's thread."""
+        self._fitting: set[int] = set()
+        """ids of model proposals the thread found to fit every example (they stop the enumeration)."""
         self._model_done = False
         """True once the model's thread ran all its rounds (later engine rounds only enumerate)."""
 
@@ -138,9 +140,13 @@ class HybridProposer:
             rctx = ProposerContext(ctx.task, ctx.domain, ctx.settings, ctx.deadline, round_no, feedback, ctx.stats)
             failures = []
             for proposal in self.llm.propose(rctx):
-                candidate = check(ctx.domain, ctx.task, proposal, z3_timeout_ms=ctx.settings.z3_timeout_ms)
+                # the examples only (the engine's own check adds z3): every bit of CPU this thread spends is
+                # taken from the enumeration, which shares the interpreter lock with it
+                candidate = check(ctx.domain, ctx.task, proposal, use_z3=False)
                 self._observed.add((candidate.provenance.round, candidate.text))
                 self.llm.observe(candidate)
+                if candidate.status is CandidateStatus.ACCEPTED:
+                    self._fitting.add(id(proposal))
                 yield proposal
                 if candidate.status is not CandidateStatus.ACCEPTED:
                     failures.append(candidate)
@@ -160,7 +166,9 @@ class HybridProposer:
         a configuration error still ends the task.
         """
         found = threading.Event()
-        background = _Background(self._model_rounds(ctx), lambda p: _fits(ctx, p), found)
+        spec = ctx.task.spec is not None  # no check in the thread then: run the program on the examples here
+        background = _Background(self._model_rounds(ctx),
+                                 lambda p: _fits(ctx, p) if spec else id(p) in self._fitting, found)
         custom = getattr(ctx.domain, "enumerate_candidates", None) is not None and ctx.task.grammar is None
         try:
             while True:

@@ -1,13 +1,9 @@
-"""Seeing ARC tasks: ANSI terminal rendering and dependency-free PNG output (stdlib zlib + struct)."""
+"""Seeing ARC tasks: ANSI terminal rendering; `write_png` draws the labelled picture of `picture.py`."""
 
 from __future__ import annotations
 
-import struct
-import zlib
 from pathlib import Path
 from typing import Sequence
-
-import numpy as np
 
 from hypsearch.domains.grid.values import Grid
 from hypsearch.core.task import LabelledTask
@@ -57,50 +53,10 @@ def render_terminal(task: LabelledTask, predictions: Sequence[Sequence[Grid | No
     return "\n".join(out) + "\n"
 
 
-def _png_bytes(rgb: np.ndarray) -> bytes:
-    h, w, _ = rgb.shape
-    raw = b"".join(b"\x00" + rgb[y].astype(np.uint8).tobytes() for y in range(h))
+def write_png(path: str | Path, task: LabelledTask, predictions: Sequence[Sequence[Grid | None]] = ()) -> Path:
+    """Write the labelled task picture (`picture.write_picture`) as PNG, expected outputs from the answer key."""
+    from hypsearch.solvers.arc.picture import write_picture
 
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b""))
-
-
-def _grid_rgb(g: Grid, cell: int) -> np.ndarray:
-    pal = np.array(ARC_RGB, dtype=np.uint8)
-    img = pal[np.kron(g.a, np.ones((cell, cell), dtype=np.uint8))]
-    # thin grey grid lines
-    img[::cell, :, :] = 60
-    img[:, ::cell, :] = 60
-    return img
-
-
-def compose_rows(rows: Sequence[Sequence[Grid | None]], cell: int = 12, gap: int = 8) -> np.ndarray:
-    """An RGB image with one row per entry, grids side by side (None leaves a blank slot)."""
-    imgs = [[_grid_rgb(g, cell) if g is not None else np.full((cell, cell, 3), 255, np.uint8) for g in row]
-            for row in rows]
-    width = max(sum(i.shape[1] for i in row) + gap * (len(row) + 1) for row in imgs)
-    height = sum(max(i.shape[0] for i in row) for row in imgs) + gap * (len(imgs) + 1)
-    canvas = np.full((height, width, 3), 255, dtype=np.uint8)
-    y = gap
-    for row in imgs:
-        x = gap
-        for img in row:
-            canvas[y:y + img.shape[0], x:x + img.shape[1]] = img
-            x += img.shape[1] + gap
-        y += max(i.shape[0] for i in row) + gap
-    return canvas
-
-
-def write_png(path: str | Path, task: LabelledTask, predictions: Sequence[Sequence[Grid | None]] = (),
-              cell: int = 12) -> Path:
-    """Write a PNG: one row per train pair (input, output) and per test (input, expected, attempts)."""
-    rows: list[list[Grid | None]] = [[ex.inputs[0], ex.output] for ex in task.task.examples]
-    for i, ex in enumerate(task.test_pairs()):
-        attempts = list(predictions[i])[:2] if i < len(predictions) else []
-        rows.append([ex.inputs[0], ex.output, *attempts])
     path = Path(path)
-    path.write_bytes(_png_bytes(compose_rows(rows, cell)))
-    return path
+    return write_picture(path if path.suffix.lower() == ".png" else path.with_suffix(".png"),
+                         task.task, task.answers, predictions)

@@ -75,14 +75,22 @@ def write_outputs(path: Path, solved: Sequence[tuple[LabelledTask, Result]]) -> 
 
 
 def show(task: LabelledTask, result: Result, png: Path | None) -> str:
-    """The task and its predictions in ARC colours; a PNG (input / expected / attempts) when asked."""
-    from hypsearch.solvers.arc.render import render_terminal, write_png
+    """The task and its predictions in ARC colours; a picture (PNG or SVG by suffix) when a path is given."""
+    from hypsearch.solvers.arc.picture import write_picture
+    from hypsearch.solvers.arc.render import render_terminal
 
     text = render_terminal(task, result.predictions, result.program_text)
     if png is not None:
-        write_png(png, task, result.predictions)
+        write_picture(png, task.task, task.answers, result.predictions)
         text += f"\nwrote {png}"
     return text
+
+
+def picture(task: LabelledTask, attempts: Sequence[Sequence[object]], kind: str) -> bytes:
+    """Labelled panels of the task with its expected outputs (the answer key) and attempts, as SVG or PNG bytes."""
+    from hypsearch.solvers.arc.picture import picture as draw
+
+    return draw(task.task, task.answers, attempts, kind)
 
 
 def load(path: Path) -> list[LabelledTask]:
@@ -99,6 +107,7 @@ FORMAT = TaskFormat(
     render=render,
     write_outputs=write_outputs,
     show=show,
+    picture=picture,
 )
 
 __all__ = ["FORMAT", "detect", "render", "write_outputs"]

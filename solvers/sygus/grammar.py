@@ -13,7 +13,7 @@ from hypsearch.core.domain import Domain
 from hypsearch.core.errors import InvalidTaskError, UnsupportedError
 from hypsearch.core.grammar import Production, SearchGrammar
 from hypsearch.core.program import Const, Var
-from hypsearch.core.registry import available_domains
+from hypsearch.core.registry import domains_for
 from hypsearch.solvers.sygus import sexpr
 from hypsearch.solvers.sygus.problem import AnyConstant, AnyVariable, Grammar, SygusProblem, SynthFun
 
@@ -48,11 +48,13 @@ def choose_domain(problem: SygusProblem) -> Domain:
     if fun.grammar is not None:
         sorts |= {r.sort for r in fun.grammar.rules}
     ops = _ops_of(fun)
-    fits = [d for d in available_domains().values()
-            if sorts <= set(d.types) and all(d.primitive(op) is not None for op in ops)]
-    claiming = [d for d in fits if problem.logic in d.smt_logics]
-    if claiming or fun.grammar is None:
-        fits = claiming  # without a grammar the logic alone says which terms are allowed
+
+    def fitting(logic: str | None) -> list[Domain]:
+        return [d for d in domains_for(sorts, logic).values() if all(d.primitive(op) is not None for op in ops)]
+
+    fits = fitting(problem.logic) if problem.logic else []  # domains claiming the file's logic come first
+    if not fits and fun.grammar is not None:
+        fits = fitting(None)  # a grammar says which terms are allowed: any domain with its sorts and operators
     if not fits:
         raise UnsupportedError(f"{problem.path}: no installed domain handles sorts {sorted(sorts)} "
                                f"with operators {sorted(ops)}")

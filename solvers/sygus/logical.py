@@ -20,7 +20,7 @@ from hypsearch.check.interpreter import evaluate
 from hypsearch.core.domain import Domain, Primitive
 from hypsearch.core.errors import UnsupportedError
 from hypsearch.core.program import App as TApp, Const, Term, Var, size, subterms
-from hypsearch.core.registry import available_domains, get_domain, register_domain
+from hypsearch.core.registry import get_domain, register_domain, registered_domain
 from hypsearch.solvers.sygus import sexpr
 from hypsearch.solvers.sygus.problem import DefineFun, SygusProblem
 from hypsearch.check.smt import fresh
@@ -175,7 +175,7 @@ def domain_with_macros(domain: Domain, macros: tuple[DefineFun, ...]) -> Domain:
         return domain
     key = hashlib.sha1(repr([(m.name, m.params, m.sort, m.body) for m in macros]).encode()).hexdigest()[:10]
     name = f"{domain.name}+{key}"
-    existing = available_domains().get(name)
+    existing = registered_domain(name)
     if existing is not None:
         return existing
     import dataclasses

@@ -542,12 +542,12 @@ def _domain_operator(head: str, logic: Token | None) -> bool:
     """True when an installed domain for this logic (any SMT logic without set-logic) has a primitive
     `head`: a plug-in's own operator."""
     try:
-        from hypsearch.core.registry import available_domains
+        from hypsearch.core.registry import domains_for
     except ImportError:  # the reader used on its own
         return False
     wanted = None if logic is None else _name(logic)
-    return any(domain.primitive(head) is not None for domain in available_domains().values()
-               if domain.smt_logics and (wanted is None or wanted in domain.smt_logics))
+    return any(domain.primitive(head) is not None for domain in domains_for((), wanted).values()
+               if domain.smt_logics)
 
 
 def _production_terms(production: Production) -> Iterator[Term]:

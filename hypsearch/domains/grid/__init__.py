@@ -60,7 +60,8 @@ def _grid_size(v: Any) -> int:
 
 
 TYPES = {
-    "Grid": ValueType("Grid", show_grid, lambda v: isinstance(v, Grid), _grid_size),
+    "Grid": ValueType("Grid", show_grid, lambda v: isinstance(v, Grid), _grid_size,
+                      to_json=lambda g: g.to_lists(), from_json=Grid.from_lists),
     "Int": ValueType("Int", str, lambda v: isinstance(v, int) and not isinstance(v, bool)),
     "Object": ValueType("Object", repr, lambda v: isinstance(v, Obj)),
     "Objects": ValueType("Objects", repr, lambda v: isinstance(v, tuple) and all(isinstance(o, Obj) for o in v)),
