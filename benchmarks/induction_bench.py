@@ -8,6 +8,11 @@ per task to `--out` (a folder outside the repository).
     python benchmarks/induction_bench.py --dataset list-functions --limit 60 --jobs 2 --out /tmp/ind
     python benchmarks/induction_bench.py --dataset 1d-arc-108 --limit 60 --jobs 2 --out /tmp/ind
     python benchmarks/induction_bench.py --dataset list-functions --first 40 --every 5 ...   # a subset
+    python benchmarks/induction_bench.py --dataset list-functions --half dev ...              # development half
+
+Halves: task k of a dataset (0-based, in the file's order) is in the development half when k is even
+and in the held-out half when k is odd; for List Functions that is odd function numbers (c001,
+c003, …) for development and even ones (c002, c004, …) held out.  Every summary reports both halves.
 
 A dataset is a name → (file or folder under the shared benchmarks root, TaskFormat name);
 the format's `load` turns it into Tasks (see `hypsearch.core.formats`).  Add one with
@@ -68,6 +73,14 @@ def load_dataset(name: str, root: Path = SHARED) -> list[Any]:
     return list(fmt.load(root / ds.path))
 
 
+HALVES = ("dev", "heldout")
+
+
+def half_of(position: int) -> str:
+    """The half a task belongs to by its 0-based position in the dataset: even → dev, odd → heldout."""
+    return HALVES[position % 2]
+
+
 def score(task: Any, predictions: Any) -> tuple[int, int]:
     """(test examples right, test examples) of a LabelledTask: the first attempt must equal the answer."""
     right = 0
@@ -92,9 +105,15 @@ def _child(task: Any, limit: float, conn: Any) -> None:
         conn.close()
 
 
-def run(tasks: list[Any], dataset: str, limit: float, jobs: int, out_file: Path) -> dict[str, Any]:
-    """Run every task in a killable child process; returns the dataset's summary."""
+def run(tasks: list[Any], dataset: str, limit: float, jobs: int, out_file: Path,
+        halves: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run every task in a killable child process; returns the dataset's summary (with per-half counts)."""
     counts = {"solved": 0, "right": 0, "total": 0, "done": 0}
+    halves = halves or {}
+    by_half = {h: {"tasks": 0, "tasks_correct": 0} for h in HALVES}
+    for tid in (t.id for t in tasks):
+        if tid in halves:
+            by_half[halves[tid]]["tasks"] += 1
     started = time.monotonic()
     with out_file.open("a") as fh:
         def failed(task: Any, why: str) -> dict[str, Any]:
@@ -102,8 +121,11 @@ def run(tasks: list[Any], dataset: str, limit: float, jobs: int, out_file: Path)
 
         def done(task: Any, record: dict[str, Any], wall: float) -> None:
             right, tests = score(task, record.pop("predictions", ()))
-            record = {"dataset": dataset, "task": task.id, **record, "right": right, "tests": tests}
+            record = {"dataset": dataset, "task": task.id, "half": halves.get(task.id), **record,
+                      "right": right, "tests": tests}
             record["task_correct"] = record["tests"] > 0 and record["right"] == record["tests"]
+            if task.id in halves:
+                by_half[halves[task.id]]["tasks_correct"] += record["task_correct"]
             record["wall"] = round(wall, 2)
             fh.write(json.dumps(record) + "\n")
             fh.flush()
@@ -118,7 +140,8 @@ def run(tasks: list[Any], dataset: str, limit: float, jobs: int, out_file: Path)
     solved, right, total = counts["solved"], counts["right"], counts["total"]
     return {"dataset": dataset, "tasks": len(tasks), "task_accuracy": solved / max(len(tasks), 1),
             "raw_accuracy": right / max(total, 1), "tasks_correct": solved, "tests_right": right,
-            "tests": total, "limit": limit, "jobs": jobs, "seconds": round(time.monotonic() - started, 1)}
+            "tests": total, "limit": limit, "jobs": jobs, "seconds": round(time.monotonic() - started, 1),
+            "halves": {h: {**c, "task_accuracy": c["tasks_correct"] / max(c["tasks"], 1)} for h, c in by_half.items()}}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -129,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--first", type=int, default=None, help="only the first N tasks (after --every)")
     parser.add_argument("--every", type=int, default=1, help="only every K-th task (a spread subset)")
+    parser.add_argument("--half", choices=HALVES, default=None,
+                        help="only the development or the held-out half (see the module docstring)")
+    parser.add_argument("--only", default=None, help="only the tasks whose ids are listed (comma-separated)")
     parser.add_argument("--root", type=Path, default=SHARED, help="shared benchmarks root")
     parser.add_argument("--out", type=Path, required=True, help="folder for the per-task JSON lines")
     args = parser.parse_args(argv)
@@ -137,10 +163,16 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     summaries = []
     for name in args.dataset:
-        tasks = load_dataset(name, args.root)[::args.every][:args.first]
+        every = load_dataset(name, args.root)
+        halves = {t.id: half_of(k) for k, t in enumerate(every)}
+        tasks = [t for t in every if args.half is None or halves[t.id] == args.half]
+        if args.only:
+            wanted = set(args.only.split(","))
+            tasks = [t for t in tasks if t.id in wanted]
+        tasks = tasks[::args.every][:args.first]
         out_file = args.out / f"{name}.jsonl"
         out_file.write_text("")
-        summary = run(tasks, name, args.limit, args.jobs, out_file)
+        summary = run(tasks, name, args.limit, args.jobs, out_file, halves)
         summaries.append(summary)
         print(json.dumps(summary))
     (args.out / "summary.json").write_text(json.dumps(summaries, indent=1))

@@ -9,6 +9,10 @@ interpreter reports as a runtime error and the enumerator skips.
 from __future__ import annotations
 
 from itertools import accumulate
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hypsearch.domains.lists.functions import BinOp, IntFn, Pred
 
 IntList = tuple[int, ...]
 
@@ -67,11 +71,6 @@ def total(xs: IntList) -> int:
     return _int(sum(xs))
 
 
-def product(xs: IntList) -> int:
-    out = 1
-    for x in xs:
-        out = _int(out * x)
-    return out
 
 
 def maximum(xs: IntList) -> int:
@@ -201,16 +200,6 @@ def sort(xs: IntList) -> IntList:
     return tuple(sorted(xs))
 
 
-def sort_by_div(xs: IntList, k: int) -> IntList:
-    """Stable sort by x // k (e.g. by the tens digit)."""
-    return tuple(sorted(xs, key=lambda x: x // k))
-
-
-def sort_by_mod(xs: IntList, k: int) -> IntList:
-    """Stable sort by x mod k (e.g. by the units digit)."""
-    return tuple(sorted(xs, key=lambda x: x % k))
-
-
 def unique(xs: IntList) -> IntList:
     return tuple(dict.fromkeys(xs))
 
@@ -261,62 +250,22 @@ def remove_all(xs: IntList, x: int) -> IntList:
     return tuple(y for y in xs if y != x)
 
 
-# -- element-wise maps (first-order families of `map`) --------------------------------
-
-def map_add(xs: IntList, k: int) -> IntList:
-    return tuple(_int(x + k) for x in xs)
-
-
-def map_mul(xs: IntList, k: int) -> IntList:
-    return tuple(_int(x * k) for x in xs)
+def sort_by(f: "IntFn", xs: IntList) -> IntList:
+    """Stable sort by a key function."""
+    return tuple(sorted(xs, key=f))
 
 
-def map_div(xs: IntList, k: int) -> IntList:
-    return tuple(x // k for x in xs)
+def take_while(p: "Pred", xs: IntList) -> IntList:
+    out: list[int] = []
+    for x in xs:
+        if not p(x):
+            break
+        out.append(x)
+    return tuple(out)
 
 
-def map_mod(xs: IntList, k: int) -> IntList:
-    return tuple(x % k for x in xs)
-
-
-def map_rsub(xs: IntList, k: int) -> IntList:
-    return tuple(k - x for x in xs)
-
-
-def map_divisible(xs: IntList, k: int) -> IntList:
-    return tuple(int(x % k == 0) for x in xs)
-
-
-def map_count(xs: IntList) -> IntList:
-    return tuple(xs.count(x) for x in xs)
-
-
-def map_if_even_mul(xs: IntList, k: int) -> IntList:
-    return tuple(_int(x * k) if x % 2 == 0 else x for x in xs)
-
-
-def zip_add(xs: IntList, ys: IntList) -> IntList:
-    return tuple(_int(a + b) for a, b in zip(xs, ys))
-
-
-def zip_sub(xs: IntList, ys: IntList) -> IntList:
-    return tuple(_int(a - b) for a, b in zip(xs, ys))
-
-
-def add_index(xs: IntList) -> IntList:
-    return tuple(x + i for i, x in enumerate(xs, 1))
-
-
-def mul_index(xs: IntList) -> IntList:
-    return tuple(_int(x * i) for i, x in enumerate(xs, 1))
-
-
-def eq_index(xs: IntList) -> IntList:
-    return tuple(int(x == i) for i, x in enumerate(xs, 1))
-
-
-def index_list(xs: IntList) -> IntList:
-    return tuple(range(1, len(xs) + 1))
+def drop_while(p: "Pred", xs: IntList) -> IntList:
+    return xs[len(take_while(p, xs)):]
 
 
 def stretch(xs: IntList, k: int) -> IntList:
@@ -325,87 +274,76 @@ def stretch(xs: IntList, k: int) -> IntList:
     return _list(tuple(x for x in xs for _ in range(k)))
 
 
-def repeat_each(xs: IntList) -> IntList:
-    """Each element x written x times."""
-    if any(x < 0 for x in xs) or sum(xs) > MAX_LEN:
-        raise ValueError("cannot repeat elements that many times")
-    return tuple(x for x in xs for _ in range(x))
-
-
 def interleave(xs: IntList, ys: IntList) -> IntList:
     """x1 y1 x2 y2 … (as long as the shorter list)."""
     return _list(tuple(v for pair in zip(xs, ys) for v in pair))
 
 
-# -- filters and searches ------------------------------------------------------------
+# -- higher-order combinators (function arguments are values: see `functions`) --------
 
-def filter_gt(xs: IntList, k: int) -> IntList:
-    return tuple(x for x in xs if x > k)
-
-
-def filter_lt(xs: IntList, k: int) -> IntList:
-    return tuple(x for x in xs if x < k)
+def map_(f: "IntFn", xs: IntList) -> IntList:
+    return tuple(f(x) for x in xs)
 
 
-def filter_even(xs: IntList) -> IntList:
-    return tuple(x for x in xs if x % 2 == 0)
+def filter_(p: "Pred", xs: IntList) -> IntList:
+    return tuple(x for x in xs if p(x))
 
 
-def filter_odd(xs: IntList) -> IntList:
-    return tuple(x for x in xs if x % 2 == 1)
+def count_if(p: "Pred", xs: IntList) -> int:
+    return sum(1 for x in xs if p(x))
 
 
-def filter_divisible(xs: IntList, k: int) -> IntList:
-    return tuple(x for x in xs if x % k == 0)
-
-
-def filter_pos(xs: IntList, k: int, r: int) -> IntList:
-    """Elements at positions p (1-based) with p mod k = r."""
-    if k <= 0:
-        raise ValueError("bad modulus")
-    return tuple(x for p, x in enumerate(xs, 1) if p % k == r)
-
-
-def positions_eq(xs: IntList, k: int) -> IntList:
-    """The 1-based positions holding k."""
-    return tuple(p for p, x in enumerate(xs, 1) if x == k)
-
-
-def positions_even(xs: IntList) -> IntList:
-    return tuple(p for p, x in enumerate(xs, 1) if x % 2 == 0)
-
-
-def count_gt(xs: IntList, k: int) -> int:
-    return sum(1 for x in xs if x > k)
-
-
-def count_even(xs: IntList) -> int:
-    return sum(1 for x in xs if x % 2 == 0)
-
-
-def keep_singletons(xs: IntList) -> IntList:
-    """Elements occurring exactly once."""
-    return tuple(x for x in xs if xs.count(x) == 1)
-
-
-# -- folds and runs ------------------------------------------------------------------
-
-def cumsum(xs: IntList) -> IntList:
-    return tuple(_int(v) for v in accumulate(xs))
-
-
-def cummax(xs: IntList) -> IntList:
-    return tuple(accumulate(xs, max))
-
-
-def records(xs: IntList) -> IntList:
-    """Elements larger than everything before them."""
-    out: list[int] = []
+def find(p: "Pred", xs: IntList) -> int:
+    """The first element satisfying p (runtime error when none does)."""
     for x in xs:
-        if not out or x > out[-1]:
-            out.append(x)
-    return tuple(out)
+        if p(x):
+            return x
+    raise ValueError("no element satisfies the predicate")
 
+
+def positions(p: "Pred", xs: IntList) -> IntList:
+    """The 1-based positions whose element satisfies p."""
+    return tuple(i for i, x in enumerate(xs, 1) if p(x))
+
+
+def filter_index(p: "Pred", xs: IntList) -> IntList:
+    """The elements whose 1-based position satisfies p."""
+    return tuple(x for i, x in enumerate(xs, 1) if p(i))
+
+
+def indices(xs: IntList) -> IntList:
+    return tuple(range(1, len(xs) + 1))
+
+
+def zip_with(op: "BinOp", xs: IntList, ys: IntList) -> IntList:
+    return tuple(op(a, b) for a, b in zip(xs, ys))
+
+
+def scan(op: "BinOp", xs: IntList) -> IntList:
+    return tuple(accumulate(xs, op))
+
+
+def fold(op: "BinOp", xs: IntList) -> int:
+    """Left fold of a non-empty list."""
+    if not xs:
+        raise ValueError("fold of an empty list")
+    out = xs[0]
+    for x in xs[1:]:
+        out = op(out, x)
+    return out
+
+
+def pairwise(op: "BinOp", xs: IntList) -> IntList:
+    """op applied to each pair of neighbours."""
+    return tuple(op(a, b) for a, b in zip(xs, xs[1:]))
+
+
+def counts(xs: IntList) -> IntList:
+    """Every element replaced by its number of occurrences in the list."""
+    return tuple(xs.count(x) for x in xs)
+
+
+# -- runs and delimiters ---------------------------------------------------------------
 
 def _runs(xs: IntList) -> list[IntList]:
     runs: list[list[int]] = []
@@ -425,14 +363,6 @@ def dedup_runs(xs: IntList) -> IntList:
     return tuple(r[0] for r in _runs(xs))
 
 
-def pair_sums(xs: IntList) -> IntList:
-    return tuple(a + b for a, b in zip(xs, xs[1:]))
-
-
-def pair_diffs(xs: IntList) -> IntList:
-    return tuple(abs(a - b) for a, b in zip(xs, xs[1:]))
-
-
 def split_at(xs: IntList, k: int) -> list[IntList]:
     parts: list[list[int]] = [[]]
     for x in xs:
@@ -449,12 +379,3 @@ def before_first(xs: IntList, k: int) -> IntList:
 
 def after_last(xs: IntList, k: int) -> IntList:
     return split_at(xs, k)[-1]
-
-
-def zigzag(xs: IntList) -> IntList:
-    """Alternately the ends: fold `append (reverse acc) x` over the list."""
-    acc: IntList = ()
-    for x in xs:
-        acc = acc[::-1] + (x,)
-    return acc
-
