@@ -128,3 +128,8 @@ def located(where: str, exc: InvalidTaskError) -> InvalidTaskError:
 def task_id(path: str | Path, row: Mapping[str, Any], lineno: int) -> str:
     """`<file stem>/<idx>` (the line's index when it has no `idx`)."""
     return f"{Path(path).stem}/{row.get('idx', lineno - 1)}"
+
+
+def first_attempts_json(task_id: str, predictions: Any) -> str:
+    """`{"task": id, "predictions": [first attempt of each test input, or null]}` (one answer per test)."""
+    return json.dumps({"task": task_id, "predictions": [attempts[0] if attempts else None for attempts in predictions]})

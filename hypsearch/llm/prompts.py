@@ -8,6 +8,7 @@ and escaped in the domain's own literal syntax, lists as literals).
 
 from __future__ import annotations
 
+import re
 from typing import Any, Sequence
 
 from hypsearch.core.domain import Domain
@@ -144,8 +145,6 @@ def worked_examples(domain: Domain) -> str:
 
 def _words(text: str) -> set[str]:
     """Content words of a text, lower-cased and crudely stemmed (`rotated`, `rotates` -> `rotat`)."""
-    import re
-
     out = set()
     for w in re.findall(r"[a-z]+", text.lower().replace("_", " ")):
         if len(w) < 3 or w in _STOP:

@@ -8,11 +8,10 @@ answer-revealing: it stays in the answer key (`LabelledTask.hidden["test_types"]
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Mapping
 
-from hypsearch.solvers.jsonl_tasks import first_train_input, load_rows, pairs, task_id
+from hypsearch.solvers.jsonl_tasks import first_attempts_json, first_train_input, load_rows, pairs, task_id
 from hypsearch.core.errors import InvalidTaskError
 from hypsearch.core.formats import TaskFormat
 from hypsearch.core.result import Result
@@ -59,8 +58,7 @@ def load(path: str | Path) -> list[LabelledTask]:
 
 def render(task: Task, result: Result) -> str:
     """The predicted label of every test panel, as one JSON object."""
-    labels = [attempts[0] if attempts else None for attempts in result.predictions]
-    return json.dumps({"task": task.id, "predictions": labels})
+    return first_attempts_json(task.id, result.predictions)
 
 
 FORMAT = TaskFormat("acre", detect, load, render)

@@ -7,11 +7,10 @@ when its first train input is a sentence of letter-only words (List Functions in
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Mapping
 
-from hypsearch.solvers.jsonl_tasks import first_train_input, load_rows, pairs, task_id
+from hypsearch.solvers.jsonl_tasks import first_attempts_json, first_train_input, load_rows, pairs, task_id
 from hypsearch.core.errors import InvalidTaskError
 from hypsearch.core.formats import TaskFormat
 from hypsearch.core.result import Result
@@ -60,8 +59,7 @@ def load(path: str | Path) -> list[LabelledTask]:
 
 def render(task: Task, result: Result) -> str:
     """The predicted colour sequence of every test sentence, as one JSON object."""
-    outs = [attempts[0] if attempts else None for attempts in result.predictions]
-    return json.dumps({"task": task.id, "predictions": outs})
+    return first_attempts_json(task.id, result.predictions)
 
 
 FORMAT = TaskFormat("miniscan", detect, load, render)
