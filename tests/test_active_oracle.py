@@ -183,3 +183,39 @@ def test_batch_records_keep_the_queries_and_the_ambiguity() -> None:
     assert record["queries"][0]["answered"] is False and "cannot answer" in record["queries"][0]["reason"]
     assert record["ambiguity"]["behaviours"] >= 1
     json.dumps(record)  # JSON-able as it stands
+
+
+def _batch_cli(tmp_path: Path, *flags: str) -> tuple[subprocess.CompletedProcess[str], list[dict]]:
+    (tmp_path / "tasks").mkdir()
+    (tmp_path / "tasks" / "second.sl").write_text(SECOND_SL, encoding="utf-8")
+    out = tmp_path / "run"
+    done = subprocess.run([sys.executable, "-m", "hypsearch", "batch", str(tmp_path / "tasks"), "--out", str(out),
+                           "--timeout", "60", "--quiet", *flags], capture_output=True, text=True, timeout=300)
+    lines = (out / "results.jsonl").read_text(encoding="utf-8").splitlines() if (out / "results.jsonl").exists() else []
+    return done, [json.loads(line) for line in lines]
+
+
+def test_batch_oracle_command_asks_in_the_worker_and_records_the_answers(tmp_path: Path) -> None:
+    cmd = _script(tmp_path, "o.py", "import json, sys\n(x,) = json.load(sys.stdin)\nw = x.split()\n"
+                                    "print(json.dumps(w[1] if len(w) > 1 else None))\n")
+    done, (record,) = _batch_cli(tmp_path, "--oracle", cmd, "--max-queries", "2")
+    assert done.returncode == 0, done.stderr
+    assert record["status"] == "solved" and record["queries"] and record["queries"][0]["answered"] is True
+    assert "ambiguity" in record
+
+
+def test_batch_oracle_that_crashes_is_a_recorded_reason(tmp_path: Path) -> None:
+    cmd = _script(tmp_path, "o.py", "raise SystemExit('no idea')\n")
+    done, (record,) = _batch_cli(tmp_path, "--oracle", cmd, "--max-queries", "1")
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+    (query,) = record["queries"]
+    assert query["answered"] is False and "exited with status 1 (no idea)" in query["reason"]
+
+
+def test_batch_without_an_oracle_asks_nothing_and_an_empty_command_is_refused(tmp_path: Path) -> None:
+    done, (record,) = _batch_cli(tmp_path)
+    assert done.returncode == 0 and "queries" not in record and "ambiguity" not in record
+    refused = subprocess.run([sys.executable, "-m", "hypsearch", "batch", str(tmp_path / "tasks"), "--out",
+                              str(tmp_path / "run2"), "--oracle", " "], capture_output=True, text=True, timeout=300)
+    assert refused.returncode != 0 and "--oracle expects a command" in refused.stderr
+    assert "Traceback" not in refused.stderr

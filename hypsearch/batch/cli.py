@@ -18,7 +18,7 @@ from typing import Any, Iterator
 from hypsearch.batch.records import SOLVED, TRANSCRIPTS_DIR
 from hypsearch.batch.report import report
 from hypsearch.batch.runner import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, run
-from hypsearch.batch.solve import SolveFn, engine_settings
+from hypsearch.batch.solve import ORACLE_COMMAND, SolveFn, engine_settings
 from hypsearch.core.errors import ConfigError
 from hypsearch.core.settings import LLM_TIME_LIMIT
 
@@ -43,6 +43,14 @@ def configure_batch_parser(parser: argparse.ArgumentParser) -> argparse.Argument
     parser.add_argument("--solve-fn", default=None, metavar="MODULE:FUNCTION",
                         help="solve each task with this function instead of the engine (experiments, tests)")
     parser.add_argument("--quiet", action="store_true", help="no progress output")
+    act = parser.add_argument_group("ambiguity and queries (active induction, as `solve`)")
+    act.add_argument("--ambiguity", type=float, default=None, metavar="S",
+                     help="seconds per task looking for competing behaviours (default 0 in batch: none)")
+    act.add_argument("--oracle", default=None, metavar="CMD",
+                     help="ask CMD about inputs that split the competing programs (JSON array of inputs on stdin, "
+                          "the output as JSON on stdout); the queries and answers go into each record")
+    act.add_argument("--max-queries", dest="max_queries", type=int, default=None, metavar="K",
+                     help="queries per task at most (default 5)")
     from hypsearch.cli import add_llm_arguments
 
     add_llm_arguments(parser)  # the same LLM flags as `solve`; a --local-model engine is shared by all workers
@@ -83,10 +91,13 @@ def parse_settings(args: argparse.Namespace) -> dict[str, Any]:
             settings[key] = json.loads(value)
         except ValueError:
             settings[key] = value
-    for option in ("proposer", "profile"):
+    for option, key in (("proposer", "proposer"), ("profile", "profile"), ("ambiguity", "ambiguity_seconds"),
+                        ("max_queries", "max_queries"), ("oracle", ORACLE_COMMAND)):
         value = getattr(args, option, None)
         if value is not None:
-            settings[option] = value
+            settings[key] = value
+    if settings.get(ORACLE_COMMAND) is not None and not str(settings[ORACLE_COMMAND]).strip():
+        raise ConfigError("--oracle expects a command, got an empty string")
     from hypsearch.cli import llm_overrides
 
     settings.update(llm_overrides(args, settings.get("proposer")))

@@ -18,6 +18,9 @@ from hypsearch.batch.records import jsonable
 from hypsearch.core.refs import TaskRef
 from hypsearch.core.errors import InvalidTaskError
 
+ORACLE_COMMAND = "oracle_command"
+"""Batch setting (not an engine Setting): the `--oracle CMD` each worker asks about its own task."""
+
 SolveFn = Callable[[TaskRef, dict[str, Any]], Mapping[str, Any]]
 """Solve one task; return a JSON-able record (`status`, `program`, … see records.COMMON_FIELDS).
 
@@ -33,7 +36,8 @@ def default_solve(ref: TaskRef, settings: dict[str, Any]) -> dict[str, Any]:
     from hypsearch.engine import solve
 
     labelled = load_task(ref)
-    result = solve(labelled.task, engine_settings(settings))  # the answer key stays here, with the scorer
+    oracle = command_oracle(settings.get(ORACLE_COMMAND), labelled.task)
+    result = solve(labelled.task, engine_settings(settings), oracle=oracle)  # the answer key stays here, with the scorer
     record = result_to_record(result)
     if record.get("domain") is None:
         record["domain"] = labelled.task.domain
@@ -41,6 +45,16 @@ def default_solve(ref: TaskRef, settings: dict[str, Any]) -> dict[str, Any]:
     if getattr(result, "predictions", ()):
         record["predictions"] = plain_value(result.predictions)  # per test input, its attempts (for reports)
     return record
+
+
+def command_oracle(command: str | None, task: Any) -> Any:
+    """The `--oracle CMD` oracle for `task` (None when no command is set); it speaks the task's JSON values."""
+    if not command:
+        return None
+    from hypsearch.cli.oracles import Codec, CommandOracle
+    from hypsearch.core.registry import get_domain
+
+    return CommandOracle(str(command), Codec(get_domain(task.domain), task))
 
 
 def plain_value(value: Any) -> Any:
