@@ -132,11 +132,15 @@ class Arm:
     dialect: str = "original"  # which file variant it reads: "original" or "v2"
 
 
-def hypsearch_arm() -> Arm:
-    """Our engine through its CLI: `python -m hypsearch solve FILE --timeout T --json --ambiguity 0` (time to an
-    answer, as cvc5 is timed: the ambiguity report's look for competitors is not part of solving)."""
+def hypsearch_arm(ambiguity: float = 0.0) -> Arm:
+    """Our engine through its CLI: `python -m hypsearch solve FILE --timeout T --json --ambiguity S`.
+
+    S = 0 (the default) times an answer as cvc5 is timed, with no look for competitors; S > 0 lets the engine
+    spend up to S of the same T seconds on competing programs and answer with the one it expects to generalise
+    (`engine.preference`) — the setting for `--holdout` runs.
+    """
     return Arm("hypsearch", lambda f, t: [sys.executable, "-m", "hypsearch", "solve", str(f), "--timeout", str(t),
-                                          "--json", "--ambiguity", "0"])
+                                          "--json", "--ambiguity", f"{ambiguity:g}"])
 
 
 def cvc5_arm() -> Arm:
@@ -145,7 +149,7 @@ def cvc5_arm() -> Arm:
     return Arm("cvc5", lambda f, t: [sys.executable, here, "cvc5-child", str(f), "--timeout", str(t)], dialect="v2")
 
 
-ARMS: dict[str, Callable[[], Arm]] = {"hypsearch": hypsearch_arm, "cvc5": cvc5_arm}
+ARMS: dict[str, Callable[..., Arm]] = {"hypsearch": hypsearch_arm, "cvc5": cvc5_arm}
 
 
 def cvc5_solve(path: Path, timeout: float) -> dict[str, Any]:
@@ -427,6 +431,9 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--out", type=Path, default=None, help="results folder (default: fresh folder under /tmp)")
     ap.add_argument("--holdout", type=int, default=0, help="hide K PBE examples from both solvers")
     ap.add_argument("--seed", type=int, default=0, help="seed for choosing the hidden examples")
+    ap.add_argument("--ambiguity", type=float, default=0.0, metavar="S",
+                    help="hypsearch arm: seconds (within --timeout) looking for competing programs to answer with "
+                         "the likeliest to generalise (default 0: time to the first answer)")
     ap.add_argument("--limit", type=int, default=None, help="only the first N problems")
     ap.add_argument("--filter", default=None, help="glob on problem name or relative path")
     ap.add_argument("--quiet", action="store_true", help="no per-problem progress lines")
@@ -440,7 +447,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _cvc5_child_main(argv[1:])
     a = build_parser().parse_args(argv)
     try:
-        arms = [ARMS[n.strip()]() for n in a.arms.split(",") if n.strip()]
+        arms = [ARMS[n.strip()](a.ambiguity) if n.strip() == "hypsearch" else ARMS[n.strip()]()
+                for n in a.arms.split(",") if n.strip()]
     except KeyError as exc:
         print(f"unknown arm {exc}; choose from {', '.join(ARMS)}", file=sys.stderr)
         return 2

@@ -19,7 +19,9 @@ from hypsearch.core.oracle import Asked, Oracle
 from hypsearch.core.result import Result
 from hypsearch.core.settings import QUERY_SECONDS, Settings
 from hypsearch.core.task import Example, Task
+from hypsearch.check.checker import predict
 from hypsearch.engine.ambiguity import Assessment, assess
+from hypsearch.engine.preference import preferred, specificity
 
 
 MIN_ASSESS_SECONDS = 0.2
@@ -51,20 +53,59 @@ def solve_actively(task: Task, settings: Settings, oracle: Oracle | None, *,
         if not found.ambiguity.ambiguous:
             return _final(result, asked, started, found, "one behaviour remains" if asked else "")
         if oracle is None:
-            return _final(result, asked, started, found, "")
+            return _final(answer_best_bet(result, found, domain, current), asked, started, found, "")
         if len(asked) >= settings.max_queries:
-            return _final(result, asked, started, found,
+            return _final(answer_best_bet(result, found, domain, current), asked, started, found,
                           f"{settings.max_queries} queries asked (--max-queries), "
                           f"{found.ambiguity.behaviours} behaviours still fit")
         question = best_question(found)
         if question is None:
-            return _final(result, asked, started, found, "no input found that splits the competing programs")
+            return _final(answer_best_bet(result, found, domain, current), asked, started, found,
+                          "no input found that splits the competing programs")
         answer = ask(oracle, question, domain, task)
         asked.append(answer)
         if answer.answered:
             current = replace(current, examples=(*current.examples, Example(question.inputs, answer.output)))
         else:
             refused.append(question.inputs)
+
+
+def answer_best_bet(result: Result, found: Assessment, domain: Domain, task: Task) -> Result:
+    """With several behaviours left and nothing more to ask, answer with the one the prior favours (`preference`).
+
+    A domain that ranks its own answers (ARC's attempt selection) keeps its choice; so does a task whose
+    favoured program fails on a test input.  The smallest fit stays on as an alternative.
+    """
+    if domain.ranks_answers or len(found.programs) < 2:
+        return result
+    pick = found.programs[preferred(found.programs, agreement(found))]
+    text = domain.show(pick)
+    if text == result.program_text:
+        return result
+    predictions = result.predictions
+    if task.tests:
+        mine = predict(domain, task, pick)
+        if None in mine:
+            return result
+        attempts = max(1, task.attempts)
+        predictions = tuple((m, *[a for a in old if repr(a) != repr(m)])[:attempts]
+                            for m, old in zip(mine, result.predictions or [()] * len(mine)))
+    alternatives = tuple(a for a in (result.program_text, *result.alternatives) if a != text)
+    why = f"answered with {text} rather than the smallest fit {result.program_text}: it leans less on fixed constants"
+    if specificity(pick).ignores_inputs < specificity(found.programs[0]).ignores_inputs:
+        why = f"answered with {text} rather than the smallest fit {result.program_text}: it reads its inputs"
+    return replace(result, program=pick, program_text=text, alternatives=alternatives, predictions=predictions,
+                   stop_reason=f"{result.stop_reason}; {why}", stats={**result.stats, "preferred_over": result.program_text})
+
+
+def agreement(found: Assessment) -> list[int]:
+    """For each competitor, how many others give its output, summed over the inputs that split them."""
+    votes = [0] * len(found.programs)
+    for q in found.questions:
+        outs = [repr(o) for _, o in q.outputs]
+        for i, out in enumerate(outs):
+            votes[i] += outs.count(out) - 1
+    return votes
 
 
 def best_question(found: Assessment) -> Distinction | None:
