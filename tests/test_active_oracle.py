@@ -31,8 +31,8 @@ def test_without_an_oracle_the_ambiguity_is_reported() -> None:
     assert amb.ambiguous and amb.behaviours == len(amb.competitors) >= 2
     assert amb.competitors[0] == result.program_text
     first = amb.distinctions[0]
-    outs = dict(first.outputs)
-    assert outs[amb.competitors[0]] != outs[first.outputs[1][0]]  # the two best disagree there
+    (answer, answered), (_, other) = first.contrast()  # the answer and a competitor that disagrees there
+    assert answer == result.program_text == first.outputs[0][0] and answered != other
     record = result.to_json()["ambiguity"]
     assert record["competing"] is True and record["distinguishing_inputs"][0]["outputs"][0]["program"] == result.program_text
 

@@ -68,3 +68,18 @@ def test_without_an_oracle_the_answer_is_the_structural_competitor() -> None:
 def test_with_no_look_for_competitors_the_smallest_fit_is_answered() -> None:
     result = solve(FIRST_WORD, Settings(time_limit=20))
     assert result.solved and "preferred_over" not in result.stats and result.ambiguity is None
+
+
+@given(st.lists(st.integers(0, 3), min_size=2, max_size=6), st.data())
+def test_a_report_led_by_the_answer_keeps_every_output_and_shows_a_disagreement(outs: list[int], data) -> None:
+    from hypsearch.core.ambiguity import Ambiguity, Distinction
+
+    texts = tuple(f"p{i}" for i in range(len(outs)))
+    d = Distinction(("in",), tuple(zip(texts, outs)), "generated")
+    answer = data.draw(st.sampled_from(texts))
+    led = Ambiguity(len(texts), texts, (d,), "test").led_by(answer)
+    assert led.competitors[0] == answer and sorted(led.competitors) == sorted(texts)
+    (first,) = led.distinctions
+    assert first.outputs[0][0] == answer and sorted(first.outputs) == sorted(d.outputs)
+    shown = first.contrast()
+    assert len(shown) == (2 if len(set(outs)) > 1 else 1) and (len(shown) < 2 or shown[0][1] != shown[1][1])

@@ -8,6 +8,7 @@ asked again, a few times at most.  Three-valued throughout: `unknown` is reporte
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -90,11 +91,16 @@ def smt_split(domain: Domain, signature: Signature, a: Term, b: Term, shapes: Se
               templates: Sequence[tuple[Any, ...]], avoid: Sequence[tuple[Any, ...]] = (),
               timeout_ms: int = 2000) -> SmtSplit:
     """An input shaped like `shapes`, as close as z3 finds to one of `templates` (the example inputs), on
-    which programs `a` and `b` give different interpreter outputs."""
+    which programs `a` and `b` give different interpreter outputs; `timeout_ms` bounds all templates together."""
     params = signature.params
     blocked = list(avoid)
     unknown = ""
+    end = time.monotonic() + timeout_ms / 1000
     for template in list(templates)[:TRIES]:
+        left_ms = int(1000 * (end - time.monotonic()))
+        if left_ms < MIN_TRY_MS:
+            unknown = unknown or f"z3's {timeout_ms} ms were spent"
+            break
         try:
             made = [shaped_input(domain, name, typ, shape, v) for (name, typ), shape, v in zip(params, shapes, template)]
             xs = [m[0] for m in made]
@@ -104,7 +110,7 @@ def smt_split(domain: Domain, signature: Signature, a: Term, b: Term, shapes: Se
         except (UnsupportedError, z3.Z3Exception) as exc:
             return SmtSplit("unknown", reason=f"no z3 encoding: {exc}")
         hard = [differ, *(h for m in made for h in m[1]), *(z3.Not(e) for e in exclude if e is not None)]
-        answer, model = _closest(hard, [soft for m in made for soft in m[2]], timeout_ms)
+        answer, model = _closest(hard, [soft for m in made for soft in m[2]], left_ms)
         if answer == z3.unsat:
             continue
         if answer != z3.sat:
@@ -124,6 +130,10 @@ def smt_split(domain: Domain, signature: Signature, a: Term, b: Term, shapes: Se
     return SmtSplit("same", reason="no input of the examples' shape and lengths separates them")
 
 
+WATCHDOG_GRACE = 0.25
+"""Seconds past a call's timeout before z3 is interrupted wherever it is (asserting included)."""
+MIN_TRY_MS = 50
+"""A template is not tried with less than this much of the time left."""
 RELAXATIONS = 6
 """Rounds of dropping the closeness wishes named in an unsat core before settling for any input of the shape."""
 
@@ -132,8 +142,8 @@ def _closest(hard: Sequence[z3.BoolRef], soft: Sequence[z3.BoolRef], timeout_ms:
     """(z3.sat, model) of the hard constraints keeping as many `soft` wishes as a few unsat cores allow,
     (z3.unsat, None), or (z3.unknown, z3's reason).  Each wish is a tracked assumption; those in a core are
     dropped and z3 asked again (a cheap stand-in for MaxSAT, each call under the timeout)."""
-    watchdog = threading.Timer(2 * timeout_ms / 1000 + 1, z3.main_ctx().interrupt)  # z3's own timeout does not
-    watchdog.daemon = True                                                            # cover simplifying on `add`
+    watchdog = threading.Timer(timeout_ms / 1000 + WATCHDOG_GRACE, z3.main_ctx().interrupt)  # z3's own timeout
+    watchdog.daemon = True                                                                  # misses `add`'s simplifying
     watchdog.start()
     try:
         return _closest_within(hard, soft, timeout_ms)

@@ -248,7 +248,7 @@ def _active_lines(result: Any) -> list[str]:
         lines.append(amb.summary())
         for d in amb.distinctions[1:]:
             lines.append(f"also on input {d.inputs!r} ({d.source}): "
-                         + "; ".join(f"{text} gives {out!r}" for text, out in d.outputs[:2]))
+                         + "; ".join(f"{text} gives {out!r}" for text, out in d.contrast()))
     return lines
 
 

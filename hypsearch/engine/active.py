@@ -134,6 +134,13 @@ def ask(oracle: Oracle, question: Distinction, domain: Domain, task: Task) -> As
     return Asked(inputs, output, True, source=question.source)
 
 
+def _led(found: Assessment | None, result: Result) -> Any:
+    """The ambiguity report with the program answered with first (it may be a competitor, `answer_best_bet`)."""
+    if found is None:
+        return result.ambiguity
+    return found.ambiguity.led_by(result.program_text)
+
+
 def _final(result: Result, asked: list[Asked], started: float, found: Assessment | None, why: str) -> Result:
     """The last round's result with the queries, the ambiguity report and a stop reason that says how it ended."""
     reason = result.stop_reason
@@ -144,4 +151,4 @@ def _final(result: Result, asked: list[Asked], started: float, found: Assessment
         reason += f"; {why}"
     stats = {**result.stats, "queries": len(asked), "answered": sum(q.answered for q in asked)}
     return replace(result, stop_reason=reason, queries=tuple(asked), seconds=time.monotonic() - started,
-                   ambiguity=found.ambiguity if found is not None else result.ambiguity, stats=stats)
+                   ambiguity=_led(found, result), stats=stats)
