@@ -10,6 +10,7 @@ from hypsearch.engine.preference import preferred, specificity
 
 X = Var("x", "String")
 STRINGS = get_domain("strings")
+OFFSETS = STRINGS.offset_types
 
 
 def _p(text: str):
@@ -23,16 +24,23 @@ def test_a_constant_function_is_more_specific_than_one_that_reads_its_input() ->
 
 
 def test_fixed_offsets_and_computed_constants_count_plain_positions_do_not() -> None:
-    assert specificity(_p("(str.substr x 0 1)")).fixed_constants == 0
-    assert specificity(_p("(str.substr x 4 3)")).fixed_constants == 2
-    assert specificity(_p("(str.substr x 0 (+ 5 5))")).fixed_constants == 1  # one computed constant
-    assert specificity(_p('(str.substr x 0 (str.indexof x " " 0))')).fixed_constants == 0
+    assert specificity(_p("(str.substr x 0 1)"), OFFSETS).fixed_constants == 0
+    assert specificity(_p("(str.substr x 4 3)"), OFFSETS).fixed_constants == 2
+    assert specificity(_p("(str.substr x 0 (+ 5 5))"), OFFSETS).fixed_constants == 1  # one computed constant
+    assert specificity(_p('(str.substr x 0 (str.indexof x " " 0))'), OFFSETS).fixed_constants == 0
+
+
+def test_where_numbers_are_data_only_computed_constants_count() -> None:
+    assert OFFSETS == {"Int"} and get_domain("lists").offset_types == frozenset()
+    assert specificity(_p("(str.substr x 4 3)")).fixed_constants == 0
+    assert specificity(_p("(str.substr x 0 (+ 5 5))")).fixed_constants == 1
 
 
 def test_the_engine_choice_stays_unless_another_is_less_specific() -> None:
     fixed, structural = _p("(str.substr x 0 3)"), _p('(str.substr x 0 (str.indexof x " " 0))')
-    assert preferred([fixed, structural]) == 1
-    assert preferred([structural, fixed]) == 0
+    assert preferred([fixed, structural], offset_types=OFFSETS) == 1
+    assert preferred([structural, fixed], offset_types=OFFSETS) == 0
+    assert preferred([fixed, structural]) == 0  # numbers as data: the smallest fit stays
     a, b = _p("(str.at x 0)"), _p("(str.at x 1)")
     assert preferred([a, b], agreement=[0, 5]) == 0  # agreement alone never overrides the engine's choice
 
@@ -40,8 +48,8 @@ def test_the_engine_choice_stays_unless_another_is_less_specific() -> None:
 def test_among_the_least_specific_the_smallest_then_the_most_agreed_with() -> None:
     fixed = _p("(str.substr x 4 3)")
     small, big, other = _p("(str.at x 0)"), _p("(str.++ (str.at x 0) x)"), _p("(str.at x 1)")
-    assert preferred([fixed, big, small]) == 2
-    assert preferred([fixed, small, other], agreement=[0, 1, 3]) == 2
+    assert preferred([fixed, big, small], offset_types=OFFSETS) == 2
+    assert preferred([fixed, small, other], agreement=[0, 1, 3], offset_types=OFFSETS) == 2
 
 
 @given(st.lists(st.integers(-3, 12), min_size=1, max_size=6))
@@ -50,7 +58,8 @@ def test_specificity_counts_every_loose_integer_outside_0_1_minus_1(numbers: lis
     for n in numbers:
         term = App("str.substr", (term, Const(n, "Int"), Const(1, "Int")), "String")
     loose = sum(n not in (0, 1, -1) for n in numbers)
-    assert specificity(term).fixed_constants == loose and specificity(term).ignores_inputs == 0
+    assert specificity(term, {"Int"}).fixed_constants == loose and specificity(term, {"Int"}).ignores_inputs == 0
+    assert specificity(term).fixed_constants == 0
 
 
 FIRST_WORD = Task("first-word", "strings", Signature((("x", "String"),), "String"),

@@ -128,6 +128,10 @@ class Domain:
     ranks_answers: ClassVar[bool] = False
     """True when the domain's own search (`enumerate_candidates`) yields its fits best first: the engine
     then answers in that order instead of simplest program first."""
+    offset_types: ClassVar[frozenset[str]] = frozenset()
+    """Types whose literals are positions in the inputs (string offsets): when several behaviours fit, a
+    program keyed to fixed ones (other than 0, 1, -1) is the worse bet (`engine.preference`).  Empty where
+    numbers are data (list elements, bit-vectors)."""
 
     # -- derived tables ------------------------------------------------------
     @cached_property

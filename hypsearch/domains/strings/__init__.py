@@ -145,6 +145,8 @@ PRIMITIVES: tuple[Primitive, ...] = (
 class StringsDomain(Domain):
     """SMT-LIB strings, with constants guessed from the examples when a task brings no grammar."""
 
+    offset_types = frozenset({"Int"})  # integers index and measure strings: a fixed offset rarely generalises
+
     def constants(self, task: Task) -> tuple[Const, ...]:
         outputs = [ex.output for ex in task.examples if isinstance(ex.output, str)]
         strings = {"", " "} | shared_substrings(outputs) | {c for o in outputs for c in o if not c.isalnum()}
