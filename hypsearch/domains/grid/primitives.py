@@ -114,11 +114,22 @@ def _separators(a: np.ndarray, axis: int) -> list[int]:
     return [int(i) for i in np.flatnonzero(uni)]
 
 
+def _is_divider(a: np.ndarray, line: np.ndarray) -> bool:
+    """True when the line's colour lies only on full lines of it (rows or columns): a divider, not content."""
+    c = line[0]
+    on = a == c
+    full = (a == c).all(axis=1)[:, None] | (a == c).all(axis=0)[None, :]
+    return bool((full | ~on).all())
+
+
 def _split2(a: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
-    """Split in two along an axis: at a single separator line if present, else in the middle."""
+    """Split in two along an axis: at a single separator line if present, else in the middle.
+
+    A uniform line whose colour also appears off full lines is content (a row of a solid shape), not a separator.
+    """
     n = a.shape[axis]
     seps = _separators(a, axis)
-    seps = [s for s in seps if 0 < s < n - 1]
+    seps = [s for s in seps if 0 < s < n - 1 and _is_divider(a, a[s] if axis == 0 else a[:, s])]
     if len(seps) == 1:
         s = seps[0]
         first, second = (a[:s], a[s + 1:]) if axis == 0 else (a[:, :s], a[:, s + 1:])
