@@ -104,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--first", type=int, default=0, help="only the first N tasks of each set (after --every)")
     ap.add_argument("--every", type=int, default=1, help="only every K-th task of each set (a spread subset)")
+    ap.add_argument("--offset", type=int, default=0,
+                    help="start --every at this task index (another spread slice, for held-out checks)")
     ap.add_argument("--path", choices=("api", "engine"), default="api",
                     help="api: hypsearch.solvers.arc.solve; engine: the loop `hypsearch solve` runs")
     ap.add_argument("--out", type=Path, required=True, help="output folder (outside the repo)")
@@ -111,10 +113,11 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     _preload()
     for name in args.set or ["subset100"]:
-        tasks = load_tasks(name)[::args.every]
+        tasks = load_tasks(name)[args.offset::args.every]
         if args.first:
             tasks = tasks[:args.first]
         fname = args.out / (name.replace(":", "_").replace("/", "_") + (f"_every{args.every}" if args.every > 1 else "")
+                            + (f"_offset{args.offset}" if args.offset else "")
                             + ".jsonl")
         t0 = time.monotonic()
         c = run(tasks, args.limit, args.jobs, fname, args.path)

@@ -217,3 +217,10 @@ def test_recolor_changes_colour() -> None:
 def test_primitives_refuse_bad_arguments(call: Any) -> None:
     with pytest.raises(ValueError):
         call()
+
+
+def test_a_uniform_row_of_content_is_not_a_separator() -> None:
+    # the row 999 is part of the top shape (9 also lies off full lines), so the split is in the middle
+    assert P.top_half(g("090/999/900/100/010/001")) == g("090/999/900")
+    # a row of 5 holding the only 5s divides the grid
+    assert P.top_half(g("12/55/34/67")) == g("12")

@@ -181,3 +181,26 @@ def test_shape_rules_of_steps_hold(rows: list[list[int]], c1: int, c2: int) -> N
         except (ValueError, IndexError, KeyError, TypeError, ZeroDivisionError):
             continue
         assert out.shape == (g.shape if name in SAME_SHAPE else g.shape[::-1]), name
+
+
+@settings(max_examples=6, deadline=None)
+@given(grids, grids)
+def test_shared_sub_programs_give_what_the_tree_walk_gives(rows: list[list[int]], rows2: list[list[int]]) -> None:
+    from hypsearch.domains.grid.search import TaskData, build_steps, compile_shared
+
+    g, g2 = Grid.from_lists(rows), Grid.from_lists(rows2)
+    steps, _ = build_steps(TaskData((g, g2), (g2, g), (g,)))
+    memo: dict = {}
+    ids: dict = {}
+    fns = [compile_shared(s.term, memo, ids) for s in steps]
+    for x in (g, g2, g):  # the second visit of g reads memoised inner results
+        for s, fn in zip(steps, fns):
+            try:
+                want = run(s.term, x)
+            except (ValueError, IndexError, KeyError, TypeError, ZeroDivisionError):
+                want = None
+            try:
+                got = fn(x)
+            except (ValueError, IndexError, KeyError, TypeError, ZeroDivisionError):
+                got = None
+            assert got == want, s.term

@@ -87,12 +87,24 @@ def _row_col_colours(a: np.ndarray) -> list[np.ndarray]:
 
 
 def components(a: np.ndarray, diag: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per cell: the size of its single-colour component, whether it touches the border, and labels."""
+    """Per cell: the size of its single-colour component, whether it touches the border, and labels.
+
+    Memoised by content (read-only results): rule fitting meets the same grid in many search states.
+    """
+    return _components(a.shape, a.dtype.str, np.ascontiguousarray(a).tobytes(), diag)
+
+
+@lru_cache(maxsize=2048)
+def _components(shape: tuple[int, int], dtype: str, data: bytes, diag: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    a = np.frombuffer(data, dtype=dtype).reshape(shape)
     lab = label(a, np.ones(a.shape, dtype=bool), True, diag)
     sizes = np.bincount(lab.ravel())
     edge = np.zeros(sizes.size, dtype=np.int64)
     edge[np.concatenate([lab[0], lab[-1], lab[:, 0], lab[:, -1]])] = 1
-    return sizes[lab].astype(np.int64), edge[lab], lab
+    out = (sizes[lab].astype(np.int64), edge[lab], lab)
+    for arr in out:
+        arr.flags.writeable = False
+    return out
 
 
 def _comp_size(a: np.ndarray) -> list[np.ndarray]:

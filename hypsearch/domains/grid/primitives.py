@@ -7,6 +7,7 @@ Functions raise ValueError when not applicable (the search then drops that state
 
 from __future__ import annotations
 
+from collections import Counter
 from functools import lru_cache
 from typing import Callable
 
@@ -113,11 +114,22 @@ def _separators(a: np.ndarray, axis: int) -> list[int]:
     return [int(i) for i in np.flatnonzero(uni)]
 
 
+def _is_divider(a: np.ndarray, line: np.ndarray) -> bool:
+    """True when the line's colour lies only on full lines of it (rows or columns): a divider, not content."""
+    c = line[0]
+    on = a == c
+    full = (a == c).all(axis=1)[:, None] | (a == c).all(axis=0)[None, :]
+    return bool((full | ~on).all())
+
+
 def _split2(a: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
-    """Split in two along an axis: at a single separator line if present, else in the middle."""
+    """Split in two along an axis: at a single separator line if present, else in the middle.
+
+    A uniform line whose colour also appears off full lines is content (a row of a solid shape), not a separator.
+    """
     n = a.shape[axis]
     seps = _separators(a, axis)
-    seps = [s for s in seps if 0 < s < n - 1]
+    seps = [s for s in seps if 0 < s < n - 1 and _is_divider(a, a[s] if axis == 0 else a[:, s])]
     if len(seps) == 1:
         s = seps[0]
         first, second = (a[:s], a[s + 1:]) if axis == 0 else (a[:, :s], a[:, s + 1:])
@@ -651,7 +663,8 @@ def unique_color_obj(objs: tuple[Obj, ...]) -> Obj:
     """The only object whose colour no other object has."""
     objs = _nonempty(objs)
     cols = [o.color for o in objs]
-    hits = [o for o, c in zip(objs, cols) if cols.count(c) == 1]
+    seen = Counter(cols)
+    hits = [o for o, c in zip(objs, cols) if seen[c] == 1]
     if len(hits) != 1:
         raise ValueError("no unique colour")
     return hits[0]
@@ -661,7 +674,8 @@ def unique_shape_obj(objs: tuple[Obj, ...]) -> Obj:
     """The only object whose shape (mask) no other object has."""
     objs = _nonempty(objs)
     keys = [o.mask for o in objs]
-    hits = [o for o, k in zip(objs, keys) if keys.count(k) == 1]
+    seen = Counter(keys)  # by hash: Grid caches it, so this is linear where list.count was quadratic
+    hits = [o for o, k in zip(objs, keys) if seen[k] == 1]
     if len(hits) != 1:
         raise ValueError("no unique shape")
     return hits[0]
@@ -671,7 +685,8 @@ def common_shape_obj(objs: tuple[Obj, ...]) -> Obj:
     """An object whose shape and colours occur most often (first in reading order)."""
     objs = _nonempty(objs)
     keys = [o.cells for o in objs]
-    counts = [keys.count(k) for k in keys]
+    seen = Counter(keys)
+    counts = [seen[k] for k in keys]
     return objs[int(np.argmax(counts))]
 
 

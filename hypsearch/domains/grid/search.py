@@ -71,6 +71,59 @@ def compile_term(term: Term) -> Callable[[Grid], Any]:
     raise ValueError(f"cannot compile {term!r}")
 
 
+_MISS = object()
+
+
+class _Failed:
+    """A memoised failure of a sub-program on a grid (raised again on each lookup)."""
+
+    __slots__ = ()
+
+
+_FAILED = _Failed()
+
+
+def compile_shared(term: Term, memo: dict[tuple[int, Grid], Any], ids: dict[Term, int]) -> Callable[[Grid], Any]:
+    """Like `compile_term`, but every inner sub-program is memoised per (sub-program, input grid) in `memo`.
+
+    Many steps share their inner parts (`objects8 x`, `largest (objects8 x)`, `left_half x`), so one
+    evaluation per grid serves them all; `ids` numbers the sub-programs so that keys hash cheaply.
+    """
+    if not isinstance(term, App):
+        return compile_term(term)
+    f = _IMPL[term.op]
+    subs = [_memoised(a, memo, ids) for a in term.args]
+    if len(subs) == 1:
+        (s0,) = subs
+        return lambda x: f(s0(x))
+    if len(subs) == 2:
+        s0, s1 = subs
+        return lambda x: f(s0(x), s1(x))
+    return lambda x: f(*[s(x) for s in subs])
+
+
+def _memoised(term: Term, memo: dict[tuple[int, Grid], Any], ids: dict[Term, int]) -> Callable[[Grid], Any]:
+    if not isinstance(term, App):
+        return compile_term(term)
+    inner = compile_shared(term, memo, ids)
+    key = ids.setdefault(term, len(ids))
+
+    def run_memo(x: Grid) -> Any:
+        k = (key, x)
+        r = memo.get(k, _MISS)
+        if r is _MISS:
+            try:
+                r = inner(x)
+            except _ERRORS:
+                r = _FAILED
+            memo[k] = r
+        if r is _FAILED:
+            raise ValueError("sub-program does not apply")
+        return r
+
+    return run_memo
+
+
 SAME_SHAPE = frozenset({
     "attract", "binarize", "border", "cell_rules", "complete_symmetry", "connect_h", "connect_h_with", "connect_hv",
     "connect_v", "connect_v_with", "extend_h", "extend_v", "fill_bbox", "fill_bg", "fill_holes", "fill_interior",
@@ -417,6 +470,9 @@ def search(data: TaskData, deadline: float, *, max_depth: int = 3,
                     yield rt, stats.depth
 
     memo: dict[tuple[int, Grid], Grid | None] = {}
+    sub_memo: dict[tuple[int, Grid], Any] = {}
+    sub_ids: dict[Term, int] = {}
+    fns = {id(st): compile_shared(st.term, sub_memo, sub_ids) for st in steps}
 
     def apply(st: Step, g: Grid) -> Grid:
         # the same grid often recurs across states (e.g. a step that is the identity on one example)
@@ -425,11 +481,15 @@ def search(data: TaskData, deadline: float, *, max_depth: int = 3,
         if r is memo:
             stats.evaluations += 1
             try:
-                r = st.apply(g)
+                r = fns[id(st)](g)
             except _ERRORS:
+                r = None
+            if not isinstance(r, Grid):
                 r = None
             if len(memo) > 150_000:
                 memo.clear()
+            if len(sub_memo) > 100_000:
+                sub_memo.clear()
             memo[key] = r
         if r is None:
             raise ValueError("step does not apply")
