@@ -128,6 +128,10 @@ class Domain:
     ranks_answers: ClassVar[bool] = False
     """True when the domain's own search (`enumerate_candidates`) yields its fits best first: the engine
     then answers in that order instead of simplest program first."""
+    takes_seeds: ClassVar[bool] = False
+    """True when the domain's own search accepts `enumerate_candidates(task, deadline, seeds=...)`: a live
+    `hypsearch.core.seeds.Seeds` of model programs (parsed, type-checked, fitting or not) it tries first and
+    composes around, within the same deadline (the hybrid proposer fills it)."""
 
     # -- derived tables ------------------------------------------------------
     @cached_property
