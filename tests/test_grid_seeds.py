@@ -56,10 +56,10 @@ def test_a_wrong_model_program_steers_the_search_to_a_fit_the_plain_search_misse
 def test_seeds_that_arrive_while_the_search_runs_are_taken() -> None:
     data, answer = crop_task()
     seeds = Seeds()
-    timer = threading.Timer(0.3, seeds.add, [parse("(gravity_right (gravity_down x))")])
+    timer = threading.Timer(0.3, seeds.add, [parse("(mirror_h (gravity_right (gravity_down x)))")])
     timer.start()
     try:
-        found = list(fits(data, time.monotonic() + 6.0, seeds=seeds))  # two steps to add around the seed
+        found = list(fits(data, time.monotonic() + 10.0, seeds=seeds))
     finally:
         timer.cancel()
     assert right(found, answer) and seeds.stats["programs"] == 1
