@@ -102,6 +102,9 @@ def _child_for(settings: Any) -> Callable[[Any, float, Any], None]:
                        result.program_text else None,
                        "seconds": round(result.seconds, 2), "translations": llm.get("translations", {}),
                        "model_interrupts": result.stats.get("model_interrupts", 0),
+                       "seeds": result.stats.get("seeds"),
+                       "alternatives_seeded": sum(1 for c in result.candidates
+                                                  if c.provenance.proposer == "hybrid+seeded"),
                        **{k: llm.get(k) for k in LLM_KEYS if k in llm}})
         except Exception as exc:  # the crash is this task's record
             conn.send({"status": "error", "stop_reason": repr(exc)[:300]})
@@ -145,6 +148,9 @@ def summarise(name: str, mode: str, records: list[dict[str, Any]]) -> dict[str, 
                                          for r in records) / max(n, 1)),
             "model_solved": sum(1 for r in records if r.get("correct") and
                                 (r.get("provenance") or "").startswith(("llm", "hybrid+fill"))),
+            "seeded_tasks": sum(1 for r in records if (r.get("seeds") or {}).get("programs")),
+            "seeded_solved": sum(1 for r in records if r.get("correct") and
+                                 (r.get("provenance") == "hybrid+seeded" or r.get("alternatives_seeded"))),
             "faults": sum(1 for r in records if r.get("last_fault"))}
 
 

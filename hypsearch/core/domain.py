@@ -132,6 +132,10 @@ class Domain:
     """Types whose literals are positions in the inputs (string offsets): when several behaviours fit, a
     program keyed to fixed ones (other than 0, 1, -1) is the worse bet (`engine.preference`).  Empty where
     numbers are data (list elements, bit-vectors)."""
+    takes_seeds: ClassVar[bool] = False
+    """True when the domain's own search accepts `enumerate_candidates(task, deadline, seeds=...)`: a live
+    `hypsearch.core.seeds.Seeds` of model programs (parsed, type-checked, fitting or not) it tries first and
+    composes around, within the same deadline (the hybrid proposer fills it)."""
 
     # -- derived tables ------------------------------------------------------
     @cached_property

@@ -162,10 +162,16 @@ def _enough(domain: Domain, task: Task, accepted: list[Candidate], attempts: int
     return len(distinct) >= attempts
 
 
+def _from_domain_search(candidate: Candidate) -> bool:
+    """The candidate came from the domain's own search: alone (`symbolic`) or run by a hybrid (`hybrid+symbolic`,
+    `hybrid+seeded`)."""
+    return candidate.provenance.proposer.rsplit("+", 1)[-1] in ("symbolic", "seeded")
+
+
 def _result(task: Task, domain: Domain, run: _Run, status: Status, reason: str, seconds: float,
             stats: dict[str, Any]) -> Result:
     own_order = domain.ranks_answers and task.grammar is None and all(
-        c.provenance.proposer == "symbolic" for c in run.accepted)  # the domain's search ranked these itself
+        _from_domain_search(c) for c in run.accepted)  # the domain's search ranked these itself
     ordered = list(run.accepted) if own_order else sorted(run.accepted, key=lambda c: (size(c.program), c.text))
     best = ordered[0] if ordered else None
     predictions: tuple[tuple[Any, ...], ...] = ()

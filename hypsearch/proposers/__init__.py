@@ -28,6 +28,9 @@ class ProposerContext:
     interrupt: Any = None
     """An event (`threading.Event`) that ends the round's search early, like its deadline: set by a proposer
     running beside the enumeration when it holds a program that fits every example (see `hybrid`)."""
+    seeds: Any = None
+    """A `hypsearch.core.seeds.Seeds` of model programs for a domain whose own search takes them
+    (`Domain.takes_seeds`), filled while the search runs (see `hybrid`); None: plain search."""
 
 
 class Proposer(Protocol):

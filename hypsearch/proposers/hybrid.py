@@ -7,6 +7,11 @@ checker, or here by a small enumeration when the domain has no z3 encoding).  Th
 runs, for a share of the remaining time, on a search grammar enriched with fragments of the model's programs:
 every subterm becomes a leaf production (cost 1) of each nonterminal of its type that can derive it,
 so a nearly right program from the model is a few enumeration steps from a right one.
+
+A domain whose own search takes seeds (`Domain.takes_seeds`, the grid search) gets the model's programs while
+it runs instead: every translated program, fitting or not, goes into a `Seeds` the search polls, so its
+pieces are tried first and composed at depth within the same deadline; fits built from them are credited to
+`hybrid+seeded`.  Without a model nothing is seeded and the search is the plain one.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from hypsearch.core.domain import Domain
 from hypsearch.core.errors import BudgetExhausted, EvaluationError
 from hypsearch.llm.client import LLMCallFailed
 from hypsearch.core.program import Hole, Term, Var, holes, size, subterms, substitute
+from hypsearch.core.seeds import Seeds
 from hypsearch.proposers import ProposerContext
 from hypsearch.proposers.llm import LLMProposer
 from hypsearch.proposers.symbolic import SymbolicProposer
@@ -126,10 +132,21 @@ class HybridProposer:
             yield from self.llm.propose(ctx)
         yield from self._enriched_enumeration(ctx)
 
-    def _model_rounds(self, ctx: ProposerContext) -> Iterator[Proposal]:
+    def _model_rounds(self, ctx: ProposerContext, seeds: Seeds | None = None) -> Iterator[Proposal]:
         """The model's side, run in its thread: with examples to fit (no spec), all of its rounds, each proposal
         checked here so its verdict feeds the next round at once; with a spec, one round (CEGIS brings the
-        counterexamples round by round).  The engine checks again what it is handed."""
+        counterexamples round by round).  The engine checks again what it is handed.  Every translated program
+        also goes to `seeds`, where the domain's own search takes it while it runs."""
+        try:
+            for proposal in self._model_round_proposals(ctx):
+                if seeds is not None and proposal.program is not None:
+                    seeds.add(proposal.program)
+                yield proposal
+        finally:
+            if seeds is not None:
+                seeds.close()
+
+    def _model_round_proposals(self, ctx: ProposerContext) -> Iterator[Proposal]:
         if ctx.task.spec is not None:
             yield from self.llm.propose(ctx)
             return
@@ -167,17 +184,21 @@ class HybridProposer:
         """
         found = threading.Event()
         spec = ctx.task.spec is not None  # no check in the thread then: run the program on the examples here
-        background = _Background(self._model_rounds(ctx),
-                                 lambda p: _fits(ctx, p) if spec else id(p) in self._fitting, found)
         custom = getattr(ctx.domain, "enumerate_candidates", None) is not None and ctx.task.grammar is None
+        seeds = Seeds() if custom and _takes_seeds(ctx.domain) else None
+        background = _Background(self._model_rounds(ctx, seeds),
+                                 lambda p: _fits(ctx, p) if spec else id(p) in self._fitting, found)
         try:
             while True:
                 now = time.monotonic()
-                share = SYMBOLIC_FIRST_SHARE if custom else 1.0
-                run = dataclasses.replace(ctx, deadline=now + share * max(ctx.deadline - now, 0.0), interrupt=found)
+                # a domain search that takes seeds checks the model's programs itself: it keeps the whole round
+                share = SYMBOLIC_FIRST_SHARE if custom and seeds is None else 1.0
+                run = dataclasses.replace(ctx, deadline=now + share * max(ctx.deadline - now, 0.0), interrupt=found,
+                                          seeds=seeds)
                 for proposal in self.symbolic.propose(run):
-                    yield dataclasses.replace(proposal, provenance=Provenance(
-                        self.name + "+" + proposal.provenance.proposer, ctx.round))
+                    yield self._from_search(proposal, seeds, ctx)
+                if seeds is not None:
+                    ctx.stats["seeds"] = {**seeds.stats, "programs": len(seeds), "seeded_fits": seeds.marked}
                 if not found.is_set() or ctx.stats.get("exhausted") or time.monotonic() >= ctx.deadline:
                     break
                 # the model has a program that fits every example: the engine checks it now; if it asks for
@@ -188,6 +209,14 @@ class HybridProposer:
             yield from background.results(ctx.deadline)
         finally:
             background.cancel()
+
+    def _from_search(self, proposal: Proposal, seeds: Seeds | None, ctx: ProposerContext) -> Proposal:
+        """A proposal of the search, credited to the hybrid (`hybrid+seeded` when the domain's search built it
+        from a model's piece)."""
+        tag = proposal.provenance.proposer
+        if seeds is not None and proposal.program is not None and seeds.seeded(proposal.program):
+            tag = "seeded"
+        return dataclasses.replace(proposal, provenance=Provenance(self.name + "+" + tag, ctx.round))
 
     def _enriched_enumeration(self, ctx: ProposerContext) -> Iterator[Proposal]:
         """Fill the model's sketches, then enumerate over a grammar enriched with its fragments."""
@@ -206,19 +235,28 @@ class HybridProposer:
         rounds_left = max(self.rounds - ctx.round, 1)
         until = now + max(ctx.deadline - now, 0.0) / rounds_left
         custom = getattr(domain, "enumerate_candidates", None) is not None and task.grammar is None
-        if ctx.round == 0 and not pieces:
-            return  # nothing new to enumerate with: the plain search already had its turn
+        seeded = custom and _takes_seeds(domain)
+        if ctx.round == 0 and (not pieces or seeded):
+            return  # nothing new to enumerate with, or the search took the model's programs as they came
         sub_task = task
         if not custom and pieces:
             base = task.grammar or domain.search_grammar(task)
             sub_task = dataclasses.replace(task, grammar=enrich_grammar(base, pieces, strict=task.grammar is not None))
-        sub = ProposerContext(sub_task, domain, ctx.settings, until, ctx.round, ctx.feedback, ctx.stats)
+        seeds = None
+        if seeded:  # a later round: the search starts with every program the model gave so far
+            seeds = Seeds([*st.programs, *filled])
+            seeds.close()
+        sub = ProposerContext(sub_task, domain, ctx.settings, until, ctx.round, ctx.feedback, ctx.stats, seeds=seeds)
         if st.transcript is not None:
-            st.transcript.write("symbolic", round=ctx.round, fragments=0 if custom else len(pieces),
-                                seconds=round(until - now, 3))
+            st.transcript.write("symbolic", round=ctx.round, fragments=len(seeds) if seeds is not None else
+                                0 if custom else len(pieces), seconds=round(until - now, 3))
         for proposal in self.symbolic.propose(sub):
-            yield dataclasses.replace(proposal, provenance=Provenance(
-                self.name + "+" + proposal.provenance.proposer, ctx.round))
+            yield self._from_search(proposal, seeds, ctx)
+
+
+def _takes_seeds(domain: Domain) -> bool:
+    """The domain's own search takes a model's programs while it runs (`Domain.takes_seeds`)."""
+    return bool(getattr(domain, "takes_seeds", False))
 
 
 def _fits(ctx: ProposerContext, proposal: Proposal) -> bool:

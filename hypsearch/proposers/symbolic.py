@@ -39,7 +39,8 @@ class SymbolicProposer:
         domain, task = ctx.domain, ctx.task
         custom = getattr(domain, "enumerate_candidates", None)
         if custom is not None and task.grammar is None:
-            for term in custom(task, ctx.deadline):
+            seeded = ctx.seeds is not None and getattr(domain, "takes_seeds", False)
+            for term in (custom(task, ctx.deadline, seeds=ctx.seeds) if seeded else custom(task, ctx.deadline)):
                 yield Proposal(Provenance(self.name, ctx.round), term)
             return
         grammar = task.grammar or domain.search_grammar(task)

@@ -32,11 +32,15 @@ class GridDomain(Domain):
     ranks_answers: ClassVar[bool] = True
     """`enumerate_candidates` yields its fits best first (`select`): the engine keeps that order."""
 
-    def enumerate_candidates(self, task: "Task", deadline: float) -> Iterator[Term]:
+    takes_seeds: ClassVar[bool] = True
+    """`enumerate_candidates` takes `seeds=`: a model's programs, tried first and composed around (`search`)."""
+
+    def enumerate_candidates(self, task: "Task", deadline: float, seeds: Any = None) -> Iterator[Term]:
         """Programs fitting every train example, the likeliest right on the tests first.
 
         The search gathers its fits until a little before `deadline` (time.monotonic), then yields one
-        program per distinct test answer in the order `select.choose` ranks them.
+        program per distinct test answer in the order `select.choose` ranks them.  `seeds`, a
+        `hypsearch.core.seeds.Seeds` a model fills meanwhile, steers it (None: the plain search).
         """
         from hypsearch.domains.grid.search import fits
         from hypsearch.domains.grid.select import ranked
@@ -44,10 +48,10 @@ class GridDomain(Domain):
         data = task_data(task)
         search_deadline = deadline - handover_margin(deadline - time.monotonic())
         if not data.test_in:  # nothing to answer: programs in search order
-            for fit in fits(data, search_deadline):
+            for fit in fits(data, search_deadline, seeds=seeds):
                 yield fit.term
             return
-        for choice in ranked(fits(data, search_deadline), max(task.attempts, 1) + 2):
+        for choice in ranked(fits(data, search_deadline, seeds=seeds), max(task.attempts, 1) + 2):
             yield choice.fit.term
 
     def constants(self, task: "Task") -> tuple[Const, ...]:

@@ -15,9 +15,10 @@ third step too.
 
 from __future__ import annotations
 
+import itertools
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -26,7 +27,7 @@ from hypsearch.domains.grid import local_rules as LR
 from hypsearch.domains.grid import primitives as P
 from hypsearch.domains.grid import select as SEL
 from hypsearch.domains.grid.values import Grid
-from hypsearch.core.program import App, Const, Term, Var, size, substitute
+from hypsearch.core.program import App, Const, Term, Var, holes, size, subterms, substitute
 
 X = Var("x", "Grid")
 _IMPL: dict[str, Callable[..., Any]] = {p.name: p.impl for p in P.PRIMITIVES}
@@ -434,10 +435,13 @@ class SearchStats:
 
 
 def search(data: TaskData, deadline: float, *, max_depth: int = 3,
-           stats: SearchStats | None = None) -> Iterator[tuple[Term, int]]:
+           stats: SearchStats | None = None, seeds: Any = None) -> Iterator[tuple[Term, int]]:
     """Yield (program, depth) for every program found that maps each train input to its output.
 
-    Breadth-first over step compositions with dedup of train states; simplest first.
+    Breadth-first over step compositions with dedup of train states; simplest first.  With `seeds` (a
+    `hypsearch.core.seeds.Seeds` a model fills while the search runs) the model's pieces are tried as they
+    arrive and composed around (`_Sowing`); if every level is done before the deadline with no fit, the search
+    waits for seeds until then.
     """
     stats = stats if stats is not None else SearchStats()
     outs = data.train_out
@@ -557,6 +561,95 @@ def search(data: TaskData, deadline: float, *, max_depth: int = 3,
     prev: list[tuple[Term, tuple[Grid, ...]]] = frontier
     out_shapes = tuple(o.shape for o in outs)
     pool: list[tuple[Term, tuple[Grid, ...]]] = [(X, root)] if tuple(g.shape for g in root) == out_shapes else []
+    timed_out = False
+
+    def expand(use: Sequence[Step], t: Term, state: tuple[Grid, ...], depth: int, last: bool,
+               nxt: list[tuple[Term, tuple[Grid, ...]]]) -> Iterator[tuple[Term, int]]:
+        """Apply each step of `use` to one state: fits are yielded, new states go to `nxt` (unless `last`)."""
+        nonlocal timed_out
+        for k, st in enumerate(use):
+            if k & 15 == 15 and time.monotonic() > deadline:
+                timed_out = True  # one state's steps on large grids can take a second
+                break
+            if last and not st.may_reach(state[0].shape, o0.shape):
+                continue  # output-size pruning: this step cannot give the first output's size
+            try:
+                g0 = apply(st, state[0])
+            except _ERRORS:
+                continue
+            if last:
+                if g0 != o0 and (g0.shape != o0.shape or fit_remap((g0,), (o0,)) is None):
+                    continue
+            try:
+                new = (g0,) + tuple(apply(st, g) for g in state[1:])
+            except _ERRORS:
+                continue
+            is_new = new not in seen
+            if not is_new and new != outs:
+                continue  # a simpler program already reached this state
+            nt = substitute(st.term, {X: t})
+            if not is_new:
+                # another program reaching the outputs: it may predict the tests differently
+                if nt not in yielded:
+                    yielded.add(nt)
+                    yield nt, depth
+                continue
+            seen.add(new)
+            stats.states += 1
+            for found in check(nt, new):
+                if found[0] not in yielded:
+                    yielded.add(found[0])
+                    yield found
+            fit_rules(nt, new)
+            if not last:
+                nxt.append((nt, new))
+                if len(pool) < POOL_MAX and tuple(g.shape for g in new) == out_shapes:
+                    pool.append((nt, new))
+
+    sow = _Sowing(seeds, steps, light, heavy) if seeds is not None else None
+    seed_fits: list[tuple[Term, int]] = []
+
+    def sown(items: Iterator[tuple[Sequence[Step], tuple[Term, tuple[Grid, ...]]]], tiers: list[list[Step]],
+             last: bool) -> Iterator[tuple[Sequence[Step], tuple[Term, tuple[Grid, ...]]]]:
+        """The level's (steps, state) items with the seeds that arrive meanwhile put first: each new piece
+        is tried on the train inputs at once (a fit ranks with depth-1 programs), its state expanded with every
+        step of this level, and the states this level already expanded get the new pieces too."""
+        assert sow is not None
+        done: list[tuple[Term, tuple[Grid, ...]]] = []
+        for item in itertools.chain(items, [None]):
+            new_steps = sow.absorb()
+            if new_steps:
+                here = stats.depth
+                stats.depth = 1
+                for st in new_steps:
+                    try:
+                        state = tuple(apply(st, g) for g in root)
+                    except _ERRORS:
+                        continue
+                    if state in seen and state != outs:
+                        continue
+                    if state not in seen:
+                        seen.add(state)
+                        stats.states += 1
+                        fit_rules(st.term, state)
+                    for found in check(st.term, state):
+                        if found[0] not in yielded:
+                            yielded.add(found[0])
+                            seed_fits.append(found)
+                    if state != outs:
+                        sow.urgent.extend((tier, (st.term, state)) for tier in ([light] if last else tiers))
+                stats.depth = here
+                sow.urgent.extend((new_steps, f) for f in done)
+            while sow.urgent:
+                if stats.depth > stats.stop_depth:
+                    return  # a seed fit at a shallower depth: this level is not needed
+                urgent = sow.urgent.pop(0)
+                yield urgent
+            if item is None or stats.depth > stats.stop_depth:
+                return
+            done.append(item[1])
+            yield item
+
     for depth, tiers, reuse in plan:
         if depth > stats.stop_depth or (reuse and stats.stop_depth < 99):
             break
@@ -565,52 +658,30 @@ def search(data: TaskData, deadline: float, *, max_depth: int = 3,
         stats.depth = depth
         last = depth == max_depth
         nxt: list[tuple[Term, tuple[Grid, ...]]] = []
-        timed_out = False
-        for use, (t, state) in ((u, f) for u in tiers for f in frontier):
+        nxt_sown: list[tuple[Term, tuple[Grid, ...]]] = []  # states built on a model's piece: expanded first
+        items: Iterator[tuple[Sequence[Step], tuple[Term, tuple[Grid, ...]]]] = (
+            (u, f) for u in tiers for f in frontier)
+        if sow is not None:
+            items = sown(items, tiers, last)
+        for use, (t, state) in items:
+            if seed_fits:
+                yield from sow.marked(seed_fits)  # type: ignore[union-attr]
+                seed_fits.clear()
             if time.monotonic() > deadline:
                 timed_out = True
                 break
-            for k, st in enumerate(use):
-                if k & 15 == 15 and time.monotonic() > deadline:
-                    timed_out = True  # one state's steps on large grids can take a second
-                    break
-                if last and not st.may_reach(state[0].shape, o0.shape):
-                    continue  # output-size pruning: this step cannot give the first output's size
-                try:
-                    g0 = apply(st, state[0])
-                except _ERRORS:
-                    continue
-                if last:
-                    if g0 != o0 and (g0.shape != o0.shape or fit_remap((g0,), (o0,)) is None):
-                        continue
-                try:
-                    new = (g0,) + tuple(apply(st, g) for g in state[1:])
-                except _ERRORS:
-                    continue
-                is_new = new not in seen
-                if not is_new and new != outs:
-                    continue  # a simpler program already reached this state
-                nt = substitute(st.term, {X: t})
-                if not is_new:
-                    # another program reaching the outputs: it may predict the tests differently
-                    if nt not in yielded:
-                        yielded.add(nt)
-                        yield nt, depth
-                    continue
-                seen.add(new)
-                stats.states += 1
-                for found in check(nt, new):
-                    if found[0] not in yielded:
-                        yielded.add(found[0])
-                        yield found
-                fit_rules(nt, new)
-                if not last:
-                    nxt.append((nt, new))
-                    if len(pool) < POOL_MAX and tuple(g.shape for g in new) == out_shapes:
-                        pool.append((nt, new))
+            if sow is None:
+                yield from expand(use, t, state, depth, last, nxt)
+            else:
+                yield from sow.marked(expand(use, t, state, depth, last, nxt_sown if sow.holds_piece(t) else nxt))
+            if timed_out:
+                break
             if len(seen) > 400_000:
                 timed_out = True
                 break
+        if seed_fits:
+            yield from sow.marked(seed_fits)  # type: ignore[union-attr]
+            seed_fits.clear()
         yield from flush(depth)
         if timed_out:
             break
@@ -619,8 +690,116 @@ def search(data: TaskData, deadline: float, *, max_depth: int = 3,
             if composed is not None:
                 pending.append((composed, FALLBACK - 1))  # a guess: only used when nothing else fits
             pool.clear()
-        prev, frontier = frontier, nxt
+        prev, frontier = frontier, nxt_sown + nxt
+    if sow is not None and not timed_out and stats.stop_depth == 99:
+        # every level ran before the deadline with no fit: wait for the model's seeds and compose around them
+        stats.depth = 2
+        while time.monotonic() < deadline and stats.stop_depth == 99 and not timed_out:
+            closed = seeds.closed  # read before the poll: programs added before closing are still taken
+            grown: list[tuple[Term, tuple[Grid, ...]]] = []
+            for use, (t, state) in sown(iter(()), [light, heavy], False):
+                yield from sow.marked(expand(use, t, state, 2, False, grown))
+            stats.depth = 3
+            for t, state in grown:
+                if time.monotonic() > deadline:
+                    break
+                yield from sow.marked(expand(light, t, state, 3, True, []))
+            stats.depth = 2
+            if seed_fits:
+                yield from sow.marked(seed_fits)
+                seed_fits.clear()
+            if closed:
+                break
+            time.sleep(0.05)
     yield from flush(FALLBACK)
+
+
+MAX_PIECES = 40
+"""Model pieces one search takes as steps at most."""
+
+
+def _ops(term: Term) -> set[str]:
+    return {t.op for t in subterms(term) if isinstance(t, App)}
+
+
+def seed_pieces(program: Term) -> list[Term]:
+    """The grid-valued pieces of a model's program that a search can take as steps, the whole program first:
+    every hole-free subterm of type Grid that reads the input `x`, of at most 12 nodes (the whole program at
+    any size)."""
+    out: list[Term] = []
+    for t in subterms(program):
+        if isinstance(t, App) and t.type == "Grid" and not holes(t) and X in set(subterms(t)) and \
+                (size(t) <= 12 or t is program):
+            out.append(t)
+    return list(dict.fromkeys(out))
+
+
+class _Sowing:
+    """The model's programs inside one search (`seeds`): their pieces become steps tried first at every level,
+    and the task's own steps built only from primitives the model used move to the front of the light tier
+    (so they are composed at the last level too).  Without seeds none of this runs: the plain search is as it was.
+    """
+
+    def __init__(self, seeds: Any, steps: list[Step], light: list[Step], heavy: list[Step]) -> None:
+        self.seeds = seeds
+        self.k = 0
+        self.steps, self.light, self.heavy = steps, light, heavy
+        self.plain = {s.term: s for s in steps}
+        self.pieces: set[Term] = set()
+        self.novel: set[Term] = set()
+        """Pieces that are not steps of the plain search: a fit holding one was built from the model's words."""
+        self.ops: set[str] = set()
+        self.promoted: set[int] = set()
+        self.urgent: list[tuple[Sequence[Step], tuple[Term, tuple[Grid, ...]]]] = []
+        """(steps, state) items to expand before the level's own."""
+
+    def absorb(self) -> list[Step]:
+        """Take the programs added since the last call; the new pieces' steps (already put first in `light`)."""
+        programs, self.k = self.seeds.since(self.k)
+        if not programs:
+            return []
+        fresh: list[Step] = []
+        first: list[Step] = []
+        for program in programs:
+            self.ops |= _ops(program)
+            for piece in seed_pieces(program):
+                if piece in self.pieces or len(self.pieces) >= MAX_PIECES:
+                    continue
+                self.pieces.add(piece)
+                plain = self.plain.get(piece)
+                if plain is None:
+                    self.novel.add(piece)
+                    step = Step(piece, size(piece))
+                    fresh.append(step)
+                    first.append(step)
+                elif id(plain) not in self.promoted:
+                    self.promoted.add(id(plain))
+                    first.append(plain)
+        for st in self.steps:
+            if id(st) not in self.promoted and _ops(st.term) <= self.ops:
+                self.promoted.add(id(st))
+                first.append(st)
+        if first:
+            moved = {id(st) for st in first}
+            self.light[:] = first + [st for st in self.light if id(st) not in moved]
+            self.heavy[:] = [st for st in self.heavy if id(st) not in moved]
+        stats = self.seeds.stats
+        stats["programs"] = self.k
+        stats["pieces"] = len(self.pieces)
+        stats["novel_pieces"] = len(self.novel)
+        stats["promoted_steps"] = len(self.promoted)
+        return fresh + [st for st in first if st not in fresh and st.term in self.pieces]
+
+    def holds_piece(self, term: Term) -> bool:
+        """The program holds a piece of the model's that the plain search has no step for."""
+        return bool(self.novel) and any(t in self.novel for t in subterms(term))
+
+    def marked(self, found: Iterable[tuple[Term, int]]) -> Iterator[tuple[Term, int]]:
+        """Pass fits through, marking in `seeds` those that hold a novel piece."""
+        for term, depth in found:
+            if self.holds_piece(term):
+                self.seeds.mark(term)
+            yield term, depth
 
 
 POOL_MAX = 20_000
@@ -676,7 +855,7 @@ def predict(term: Term, inputs: Sequence[Grid]) -> tuple[Grid, ...] | None:
 
 
 def fits(data: TaskData, deadline: float, *, max_depth: int = 3,
-         stats: SearchStats | None = None) -> Iterator[SEL.Fit]:
+         stats: SearchStats | None = None, seeds: Any = None) -> Iterator[SEL.Fit]:
     """The search's fits with their test answers and doubts (fits that fail on a test input are dropped).
 
     Once a fit without doubts is found at depth d, the search finishes level d (for other candidates
@@ -684,7 +863,7 @@ def fits(data: TaskData, deadline: float, *, max_depth: int = 3,
     """
     stats = stats if stats is not None else SearchStats()
     expect = SEL.expectations(data.train_in, data.train_out)
-    for term, depth in search(data, deadline, max_depth=max_depth, stats=stats):
+    for term, depth in search(data, deadline, max_depth=max_depth, stats=stats, seeds=seeds):
         if depth > stats.stop_depth and depth != FALLBACK:
             continue  # the search stops after this level; guesses may still fill a free attempt
         pred = predict(term, data.test_in)
