@@ -67,13 +67,14 @@ def test_seeds_that_arrive_while_the_search_runs_are_taken() -> None:
 
 def test_without_seeds_the_search_waits_for_nothing() -> None:
     """A closed, empty `Seeds` (the model gave nothing) ends the search as soon as the plain one ends."""
-    data, _ = crop_task()
-    small = TaskData(data.train_in, tuple(g for g in data.train_in), data.test_in)  # identity: found at once
-    t0 = time.monotonic()
+    g = Grid.from_lists
+    hopeless = TaskData((g([[1, 2], [3, 4]]), g([[4, 3], [2, 1]])), (g([[9]]), g([[5, 5, 5]])), (g([[1, 1], [1, 1]]),))
     seeds = Seeds()
     seeds.close()
-    assert list(fits(small, time.monotonic() + 20.0, seeds=seeds))
-    assert time.monotonic() - t0 < 10.0
+    assert not list(fits(hopeless, time.monotonic() + 3600.0, max_depth=1, seeds=seeds))
+    assert seeds.stats["waits"] == 1  # one poll found the list closed: no waiting until the far deadline
+    found = TaskData(hopeless.train_in, hopeless.train_in, hopeless.test_in)  # identity: found, so no wait at all
+    assert list(fits(found, time.monotonic() + 3600.0, seeds=(none := Seeds()))) and "waits" not in none.stats
 
 
 def test_promoted_steps_are_the_tasks_own_steps_made_of_the_models_primitives() -> None:

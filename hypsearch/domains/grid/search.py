@@ -485,7 +485,10 @@ def search(data: TaskData, deadline: float, *, max_depth: int = 3,
         if r is memo:
             stats.evaluations += 1
             try:
-                r = fns[id(st)](g)
+                fn = fns.get(id(st))
+                if fn is None:  # a step that joined after the start (a model's seed piece)
+                    fn = fns[id(st)] = compile_shared(st.term, sub_memo, sub_ids)
+                r = fn(g)
             except _ERRORS:
                 r = None
             if not isinstance(r, Grid):
@@ -696,6 +699,7 @@ def search(data: TaskData, deadline: float, *, max_depth: int = 3,
         stats.depth = 2
         while time.monotonic() < deadline and stats.stop_depth == 99 and not timed_out:
             closed = seeds.closed  # read before the poll: programs added before closing are still taken
+            seeds.stats["waits"] = seeds.stats.get("waits", 0) + 1  # rounds spent waiting for the model
             grown: list[tuple[Term, tuple[Grid, ...]]] = []
             for use, (t, state) in sown(iter(()), [light, heavy], False):
                 yield from sow.marked(expand(use, t, state, 2, False, grown))
