@@ -60,16 +60,19 @@ def compile_term(term: Term) -> Callable[[Grid], Any]:
         v = term.value
         return lambda x: v
     if isinstance(term, App):
-        f = _IMPL[term.op]
-        subs = [compile_term(a) for a in term.args]
-        if len(subs) == 1:
-            (s0,) = subs
-            return lambda x: f(s0(x))
-        if len(subs) == 2:
-            s0, s1 = subs
-            return lambda x: f(s0(x), s1(x))
-        return lambda x: f(*[s(x) for s in subs])
+        return _applied(_IMPL[term.op], [compile_term(a) for a in term.args])
     raise ValueError(f"cannot compile {term!r}")
+
+
+def _applied(f: Callable[..., Any], subs: list[Callable[[Grid], Any]]) -> Callable[[Grid], Any]:
+    """A closure applying primitive `f` to its compiled arguments (unrolled for one and two arguments)."""
+    if len(subs) == 1:
+        (s0,) = subs
+        return lambda x: f(s0(x))
+    if len(subs) == 2:
+        s0, s1 = subs
+        return lambda x: f(s0(x), s1(x))
+    return lambda x: f(*[s(x) for s in subs])
 
 
 _MISS = object()
@@ -92,15 +95,7 @@ def compile_shared(term: Term, memo: dict[tuple[int, Grid], Any], ids: dict[Term
     """
     if not isinstance(term, App):
         return compile_term(term)
-    f = _IMPL[term.op]
-    subs = [_memoised(a, memo, ids) for a in term.args]
-    if len(subs) == 1:
-        (s0,) = subs
-        return lambda x: f(s0(x))
-    if len(subs) == 2:
-        s0, s1 = subs
-        return lambda x: f(s0(x), s1(x))
-    return lambda x: f(*[s(x) for s in subs])
+    return _applied(_IMPL[term.op], [_memoised(a, memo, ids) for a in term.args])
 
 
 def _memoised(term: Term, memo: dict[tuple[int, Grid], Any], ids: dict[Term, int]) -> Callable[[Grid], Any]:
