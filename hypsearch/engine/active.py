@@ -92,7 +92,7 @@ def answer_best_bet(result: Result, found: Assessment, domain: Domain, task: Tas
                             for m, old in zip(mine, result.predictions or [()] * len(mine)))
     alternatives = tuple(a for a in (result.program_text, *result.alternatives) if a != text)
     why = f"answered with {text} rather than the smallest fit {result.program_text}: it leans less on fixed constants"
-    if specificity(pick, domain.offset_types).ignores_inputs < specificity(found.programs[0]).ignores_inputs:
+    if specificity(pick).ignores_inputs < specificity(found.programs[0]).ignores_inputs:  # no offsets needed here
         why = f"answered with {text} rather than the smallest fit {result.program_text}: it reads its inputs"
     return replace(result, program=pick, program_text=text, alternatives=alternatives, predictions=predictions,
                    stop_reason=f"{result.stop_reason}; {why}", stats={**result.stats, "preferred_over": result.program_text})

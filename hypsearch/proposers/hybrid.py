@@ -185,7 +185,7 @@ class HybridProposer:
         found = threading.Event()
         spec = ctx.task.spec is not None  # no check in the thread then: run the program on the examples here
         custom = getattr(ctx.domain, "enumerate_candidates", None) is not None and ctx.task.grammar is None
-        seeds = Seeds() if custom and _takes_seeds(ctx.domain) else None
+        seeds = Seeds() if custom and ctx.domain.takes_seeds else None
         background = _Background(self._model_rounds(ctx, seeds),
                                  lambda p: _fits(ctx, p) if spec else id(p) in self._fitting, found)
         try:
@@ -235,7 +235,7 @@ class HybridProposer:
         rounds_left = max(self.rounds - ctx.round, 1)
         until = now + max(ctx.deadline - now, 0.0) / rounds_left
         custom = getattr(domain, "enumerate_candidates", None) is not None and task.grammar is None
-        seeded = custom and _takes_seeds(domain)
+        seeded = custom and domain.takes_seeds
         if ctx.round == 0 and (not pieces or seeded):
             return  # nothing new to enumerate with, or the search took the model's programs as they came
         sub_task = task
@@ -252,11 +252,6 @@ class HybridProposer:
                                 0 if custom else len(pieces), seconds=round(until - now, 3))
         for proposal in self.symbolic.propose(sub):
             yield self._from_search(proposal, seeds, ctx)
-
-
-def _takes_seeds(domain: Domain) -> bool:
-    """The domain's own search takes a model's programs while it runs (`Domain.takes_seeds`)."""
-    return bool(getattr(domain, "takes_seeds", False))
 
 
 def _fits(ctx: ProposerContext, proposal: Proposal) -> bool:

@@ -39,7 +39,7 @@ class SymbolicProposer:
         domain, task = ctx.domain, ctx.task
         custom = getattr(domain, "enumerate_candidates", None)
         if custom is not None and task.grammar is None:
-            seeded = ctx.seeds is not None and getattr(domain, "takes_seeds", False)
+            seeded = ctx.seeds is not None and domain.takes_seeds
             for term in (custom(task, ctx.deadline, seeds=ctx.seeds) if seeded else custom(task, ctx.deadline)):
                 yield Proposal(Provenance(self.name, ctx.round), term)
             return
