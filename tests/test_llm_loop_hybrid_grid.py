@@ -5,6 +5,7 @@ search, which composes around it a fit the plain search misses at the same budge
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any, Iterator
@@ -23,9 +24,9 @@ from hypsearch.engine import solve
 from hypsearch.llm.prompts import is_translation
 
 try:
-    from llm_server import FakeOpenAIServer, error, running_server, text
+    from llm_server import FakeOpenAIServer, delay, error, running_server, text
 except ImportError:  # tests/ became a package
-    from tests.llm_server import FakeOpenAIServer, error, running_server, text
+    from tests.llm_server import FakeOpenAIServer, delay, error, running_server, text
 
 RULE = "Let the cells fall down and to the right, then mirror the grid."
 MODEL_PROGRAM = "(mirror_h (gravity_right (gravity_down x)))"
@@ -90,3 +91,21 @@ def test_a_dead_endpoint_leaves_the_grid_hybrid_the_plain_search(tmp_path: Path)
     assert hybrid.status is Status.SOLVED and hybrid.predictions == symbolic.predictions
     assert hybrid.program_text == symbolic.program_text
     assert hybrid.candidates[0].provenance.proposer == "hybrid+symbolic"
+
+
+def test_a_settled_search_does_not_wait_for_the_model(tmp_path: Path) -> None:
+    """The grid search finds `(flip_h x)` and stops after its level while the model's first reply is still
+    on its way: the hybrid answers then, without the model's later requests (they would only spend the budget)."""
+    with running_server() as srv:
+        srv.responder = lambda body: delay(3.0, json.dumps([RULE]))
+        rng = np.random.default_rng(1)
+        ins = [Grid.from_lists(rng.integers(0, 5, (4, 4)).tolist()) for _ in range(3)]
+        task = Task("flip", "grid", Signature((("x", "Grid"),), "Grid"),
+                    tuple(Example((g,), run(DOMAIN.parse("(flip_h x)", {"x": "Grid"}), g)) for g in ins[:2]),
+                    tests=(Query((ins[2],)),), attempts=2)
+        settings = dataclasses.replace(settings_for(srv, tmp_path, "hybrid"), rounds=2)
+        result = solve(task, settings)
+        requests = srv.count()
+    assert result.status is Status.SOLVED and result.program_text == "(flip_h x)"
+    assert result.stats["model_skipped"] == "the domain's search settled its answer first"
+    assert requests <= 1  # waiting would have brought the translation request and the second round

@@ -113,6 +113,8 @@ class HybridProposer:
         """ids of model proposals the thread found to fit every example (they stop the enumeration)."""
         self._model_done = False
         """True once the model's thread ran all its rounds (later engine rounds only enumerate)."""
+        self._settled = False
+        """True once a seeded domain search stopped early on its own fits: the task's later rounds propose nothing."""
 
     @property
     def rounds(self) -> int:
@@ -127,7 +129,10 @@ class HybridProposer:
 
     def propose(self, ctx: ProposerContext) -> Iterator[Proposal]:
         if ctx.round == 0:
+            self._settled = False  # a new task (or a new solve of one)
             yield from self._model_beside_enumeration(ctx)
+        elif self._settled:
+            return
         elif not self._model_done:
             yield from self.llm.propose(ctx)
         yield from self._enriched_enumeration(ctx)
@@ -195,10 +200,19 @@ class HybridProposer:
                 share = SYMBOLIC_FIRST_SHARE if custom and seeds is None else 1.0
                 run = dataclasses.replace(ctx, deadline=now + share * max(ctx.deadline - now, 0.0), interrupt=found,
                                           seeds=seeds)
+                searched = 0
                 for proposal in self.symbolic.propose(run):
+                    searched += 1
                     yield self._from_search(proposal, seeds, ctx)
                 if seeds is not None:
                     ctx.stats["seeds"] = {**seeds.stats, "programs": len(seeds), "seeded_fits": seeds.marked}
+                    if searched and not found.is_set() and time.monotonic() < ctx.deadline:
+                        # the seeded search stopped early on fits of its own (it waits for seeds otherwise):
+                        # its answer is settled, so the model's later rounds would only spend the budget
+                        ctx.stats["model_skipped"] = "the domain's search settled its answer first"
+                        self._settled = True
+                        yield from background.ready()
+                        return
                 if not found.is_set() or ctx.stats.get("exhausted") or time.monotonic() >= ctx.deadline:
                     break
                 # the model has a program that fits every example: the engine checks it now; if it asks for
