@@ -551,19 +551,30 @@ def search(data: TaskData, deadline: float, *, max_depth: int = 3,
     o0 = outs[0]
     light_set = set(light)
     heavy = [s for s in steps if s not in light_set]
-    # (depth, step tiers, reuse the previous frontier): depth 3 uses the light steps first, then,
-    # if time remains and nothing fits yet, the other steps too
-    plan = [(d, [light] if d >= 3 else [light, heavy], False) for d in range(1, max_depth + 1)]
+    # (depth, step tiers, mode): depth 3 uses the light steps first, then, if time remains and nothing fits
+    # yet, the other steps too ("reuse" the previous frontier).  The level before the last is first only
+    # checked ("probe": each step runs on the first train input alone unless that result could be its output,
+    # as at the last level), which finds its fits in a fraction of the time a full expansion takes; the full
+    # expansion ("grow") follows only when the probe found none
+    plan: list[tuple[int, list[list[Step]], str]] = []
+    for d in range(1, max_depth + 1):
+        if d == max_depth - 1 and d >= 2:
+            plan.append((d, [light, heavy], "probe"))
+        plan.append((d, [light] if d >= 3 else [light, heavy], "grow"))
     if max_depth >= 3:
-        plan.append((max_depth, [heavy], True))
+        plan.append((max_depth, [heavy], "reuse"))
     prev: list[tuple[Term, tuple[Grid, ...]]] = frontier
     out_shapes = tuple(o.shape for o in outs)
     pool: list[tuple[Term, tuple[Grid, ...]]] = [(X, root)] if tuple(g.shape for g in root) == out_shapes else []
     timed_out = False
 
+    probed: set[tuple[Grid, ...]] = set()  # states a probe checked (not `seen`: the full expansion still grows them)
+    probed_level = 0
+
     def expand(use: Sequence[Step], t: Term, state: tuple[Grid, ...], depth: int, last: bool,
-               nxt: list[tuple[Term, tuple[Grid, ...]]]) -> Iterator[tuple[Term, int]]:
-        """Apply each step of `use` to one state: fits are yielded, new states go to `nxt` (unless `last`)."""
+               nxt: list[tuple[Term, tuple[Grid, ...]]], probe: bool = False) -> Iterator[tuple[Term, int]]:
+        """Apply each step of `use` to one state: fits are yielded, new states go to `nxt` (unless `last`; a
+        `probe` checks like the last level but records its states apart)."""
         nonlocal timed_out
         for k, st in enumerate(use):
             if k & 15 == 15 and time.monotonic() > deadline:
@@ -582,7 +593,7 @@ def search(data: TaskData, deadline: float, *, max_depth: int = 3,
                 new = (g0,) + tuple(apply(st, g) for g in state[1:])
             except _ERRORS:
                 continue
-            is_new = new not in seen
+            is_new = new not in seen and not (probe and new in probed)
             if not is_new and new != outs:
                 continue  # a simpler program already reached this state
             nt = substitute(st.term, {X: t})
@@ -592,7 +603,7 @@ def search(data: TaskData, deadline: float, *, max_depth: int = 3,
                     yielded.add(nt)
                     yield nt, depth
                 continue
-            seen.add(new)
+            (probed if probe else seen).add(new)
             stats.states += 1
             for found in check(nt, new):
                 if found[0] not in yielded:
@@ -648,13 +659,16 @@ def search(data: TaskData, deadline: float, *, max_depth: int = 3,
             done.append(item[1])
             yield item
 
-    for depth, tiers, reuse in plan:
-        if depth > stats.stop_depth or (reuse and stats.stop_depth < 99):
+    for depth, tiers, mode in plan:
+        reuse, probe = mode == "reuse", mode == "probe"
+        if depth > stats.stop_depth or (depth == stats.stop_depth and probed_level == depth):
+            break  # a fit ends the search after its level (a probe that found one stands for its level)
+        if reuse and stats.stop_depth < 99:
             break
         if reuse:
             frontier = prev
         stats.depth = depth
-        last = depth == max_depth
+        last = depth == max_depth or probe
         nxt: list[tuple[Term, tuple[Grid, ...]]] = []
         nxt_sown: list[tuple[Term, tuple[Grid, ...]]] = []  # states built on a model's piece: expanded first
         items: Iterator[tuple[Sequence[Step], tuple[Term, tuple[Grid, ...]]]] = (
@@ -669,9 +683,10 @@ def search(data: TaskData, deadline: float, *, max_depth: int = 3,
                 timed_out = True
                 break
             if sow is None:
-                yield from expand(use, t, state, depth, last, nxt)
+                yield from expand(use, t, state, depth, last, nxt, probe)
             else:
-                yield from sow.marked(expand(use, t, state, depth, last, nxt_sown if sow.holds_piece(t) else nxt))
+                yield from sow.marked(expand(use, t, state, depth, last, nxt_sown if sow.holds_piece(t) else nxt,
+                                             probe))
             if timed_out:
                 break
             if len(seen) > 400_000:
@@ -683,6 +698,9 @@ def search(data: TaskData, deadline: float, *, max_depth: int = 3,
         yield from flush(depth)
         if timed_out:
             break
+        if probe:
+            probed_level = depth
+            continue
         if depth == max_depth - 1 and not reuse and stats.stop_depth == 99:
             composed = compose_overlay(pool, outs, deadline)
             if composed is not None:
