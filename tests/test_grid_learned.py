@@ -15,6 +15,7 @@ from hypsearch.domains.grid import local_rules as LR
 from hypsearch.domains.grid import primitives as P
 from hypsearch.domains.grid.search import TaskData, run, solve_data
 from hypsearch.domains.grid.values import Grid
+from hypsearch.core.program import Term
 
 
 def g(text: str) -> Grid:
@@ -120,3 +121,26 @@ def test_compose_overlay_combines_two_partial_programs() -> None:
     for i, o in zip(ins, outs):
         assert run(term, i) == o
     assert compose_overlay([wrong, top], outs, time.monotonic() + 5) is None
+
+
+def test_compose_overlay_takes_a_second_top_piece_when_one_is_not_enough() -> None:
+    """Two partial pieces, each right where it draws, over the input: no single top leaves a bottom that
+    explains the rest, so the greedy second top is taken (the pieces' terms only label their grids here)."""
+    from hypsearch.domains.grid.search import A, X, compose_overlay
+
+    ins = (g("100/000/000"), g("000/010/000"))
+    outs = (g("122/300/300"), g("000/012/030"))
+    right = (A("rot90", X), (g("022/000/000"), g("000/002/000")))
+    down = (A("flip_h", X), (g("000/300/300"), g("000/000/030")))
+    wrong = (A("flip_v", X), (g("000/000/111"), g("111/000/000")))
+    pool = [wrong, (X, ins), down, right]
+    term = compose_overlay(pool, outs, time.monotonic() + 5)
+    assert term is not None and term.op == "overlay"
+    assert compose_overlay([wrong, (X, ins), right], outs, time.monotonic() + 5) is None  # one piece short
+    grids = {t: states for t, states in pool}
+
+    def draw(t: Term, k: int) -> Grid:
+        """The grid a composed term gives on train input k (each pooled term stands for its grids)."""
+        return grids[t][k] if t in grids else P.overlay(draw(t.args[0], k), draw(t.args[1], k))
+
+    assert all(draw(term, k) == o for k, o in enumerate(outs))

@@ -567,6 +567,7 @@ def search(data: TaskData, deadline: float, *, max_depth: int = 3,
     out_shapes = tuple(o.shape for o in outs)
     pool: list[tuple[Term, tuple[Grid, ...]]] = [(X, root)] if tuple(g.shape for g in root) == out_shapes else []
     timed_out = False
+    composed: list[Term] = []  # the overlay of pooled pieces found, if any
 
     probed: set[tuple[Grid, ...]] = set()  # states a probe checked (not `seen`: the full expansion still grows them)
     probed_level = 0
@@ -701,10 +702,13 @@ def search(data: TaskData, deadline: float, *, max_depth: int = 3,
         if probe:
             probed_level = depth
             continue
-        if depth == max_depth - 1 and not reuse and stats.stop_depth == 99:
-            composed = compose_overlay(pool, outs, deadline)
-            if composed is not None:
-                pending.append((composed, FALLBACK - 1))  # a guess: only used when nothing else fits
+        if depth in (1, max_depth - 1) and not reuse and stats.stop_depth == 99 and not composed:
+            # pieces of depth 1 first (the next level rarely finishes in time), then of depth 2 too
+            found = compose_overlay(pool, outs, deadline)
+            if found is not None:
+                composed.append(found)
+                pending.append((found, FALLBACK - 1))  # a guess: only used when nothing else fits
+        if depth == max_depth - 1 and not reuse:
             pool.clear()
         prev, frontier = frontier, nxt_sown + nxt
     if sow is not None and not timed_out and stats.stop_depth == 99:
@@ -825,10 +829,11 @@ POOL_MAX = 20_000
 
 def compose_overlay(pool: Sequence[tuple[Term, tuple[Grid, ...]]], outs: Sequence[Grid],
                     deadline: float, tops: int = 24) -> Term | None:
-    """Two pooled programs whose overlay gives every output (icecuber's composition of partial results).
+    """Pooled programs whose overlay gives every output (icecuber's composition of partial results).
 
-    The top one must be right on all its non-zero cells and explain as many cells as possible;
-    the bottom one must be right on every cell the top one leaves 0.
+    One or two top pieces, each right on all its non-zero cells, are drawn over a bottom piece that is right
+    on every cell the tops leave 0.  The first top explains as many cells as possible; a second is taken
+    (greedily: the most cells still unexplained) only when no bottom fits under the first alone.
     """
     if len(pool) < 2:
         return None
@@ -846,17 +851,36 @@ def compose_overlay(pool: Sequence[tuple[Term, tuple[Grid, ...]]], outs: Sequenc
     if cand.size == 0:
         return None
     order = cand[np.argsort(-cover[cand], kind="stable")][:tops]
+
+    def bottom(open_: list[np.ndarray], exclude: set[int]) -> int | None:
+        """A pooled piece right on every cell left open (the masks, one per output)."""
+        fits = np.ones(len(pool), dtype=bool)
+        for stack, o, m in zip(stacks, outs, open_):
+            fits &= (stack[:, m] == o.a[m][None]).all(axis=1)
+        for k in exclude:
+            fits[k] = False
+        hits = np.flatnonzero(fits)
+        return int(hits[0]) if hits.size else None
+
     for i in order.tolist():
         if time.monotonic() > deadline:
             return None
-        fits = np.ones(len(pool), dtype=bool)
-        for stack, o in zip(stacks, outs):
-            m = stack[i] == 0
-            fits &= (stack[:, m] == o.a[m][None]).all(axis=1)
-        fits[i] = False
-        hits = np.flatnonzero(fits)
-        if hits.size:
-            return A("overlay", pool[int(hits[0])][0], pool[i][0])
+        open1 = [stack[i] == 0 for stack in stacks]
+        b = bottom(open1, {i})
+        if b is not None:
+            return A("overlay", pool[b][0], pool[i][0])
+        gain = np.zeros(len(cand), dtype=np.int64)  # cells a second top explains among those still open
+        for stack, o, m in zip(stacks, outs, open1):
+            sub = stack[cand]
+            gain += ((sub != 0) & m[None] & (sub == o.a[None])).sum(axis=(1, 2))
+        gain[cand == i] = 0
+        if gain.max() <= 0:
+            continue
+        j = int(cand[int(np.argmax(gain))])
+        open2 = [m & (stack[j] == 0) for stack, m in zip(stacks, open1)]
+        b = bottom(open2, {i, j})
+        if b is not None:
+            return A("overlay", A("overlay", pool[b][0], pool[j][0]), pool[i][0])
     return None
 
 
