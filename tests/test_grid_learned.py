@@ -15,7 +15,7 @@ from hypsearch.domains.grid import local_rules as LR
 from hypsearch.domains.grid import primitives as P
 from hypsearch.domains.grid.search import TaskData, run, solve_data
 from hypsearch.domains.grid.values import Grid
-from hypsearch.core.program import Term
+from hypsearch.core.program import Term, subterms
 
 
 def g(text: str) -> Grid:
@@ -114,13 +114,18 @@ def test_compose_overlay_combines_two_partial_programs() -> None:
     ins = (g("10/02"), g("01/20"))
     outs = (g("13/32"), g("31/23"))  # the input drawn over a background of 3
     top = (X, ins)
-    wrong = (A("flip_h", X), tuple(P.flip_h(i) for i in ins))
+    wrong = (A("rot180", X), tuple(P.rot180(i) for i in ins))  # non-zero where the input is: no use as a top
     back = (A("fill_bg", A("blank", X), 3), tuple(P.fill_bg(P.blank(i), 3) for i in ins))
     term = compose_overlay([wrong, top, back], outs, time.monotonic() + 5)
     assert term is not None
     for i, o in zip(ins, outs):
         assert run(term, i) == o
     assert compose_overlay([wrong, top], outs, time.monotonic() + 5) is None
+    flipped = (A("flip_h", X), tuple(P.flip_h(i) for i in ins))  # its cells, in colour 3, are the background
+    term = compose_overlay([wrong, top, flipped], outs, time.monotonic() + 5)
+    assert term is not None and A("binarize", A("flip_h", X), 3) in set(subterms(term))
+    for i, o in zip(ins, outs):
+        assert run(term, i) == o
 
 
 def test_compose_overlay_takes_a_second_top_piece_when_one_is_not_enough() -> None:

@@ -696,18 +696,20 @@ def search(data: TaskData, deadline: float, *, max_depth: int = 3,
         if seed_fits:
             yield from sow.marked(seed_fits)  # type: ignore[union-attr]
             seed_fits.clear()
+        if mode == "grow" and depth in (1, max_depth - 1) and not timed_out and stats.stop_depth == 99 \
+                and not composed:
+            # pieces of depth 1 (the next level rarely finishes in time) compose a program ranked with depth 1's,
+            # beside the rules learned there; pieces of depth 2 only a guess used when nothing else fits
+            found = compose_overlay(pool, outs, deadline)
+            if found is not None:
+                composed.append(found)
+                pending.append((found, 1 if depth == 1 else FALLBACK - 1))
         yield from flush(depth)
         if timed_out:
             break
         if probe:
             probed_level = depth
             continue
-        if depth in (1, max_depth - 1) and not reuse and stats.stop_depth == 99 and not composed:
-            # pieces of depth 1 first (the next level rarely finishes in time), then of depth 2 too
-            found = compose_overlay(pool, outs, deadline)
-            if found is not None:
-                composed.append(found)
-                pending.append((found, FALLBACK - 1))  # a guess: only used when nothing else fits
         if depth == max_depth - 1 and not reuse:
             pool.clear()
         prev, frontier = frontier, nxt_sown + nxt
@@ -832,55 +834,85 @@ def compose_overlay(pool: Sequence[tuple[Term, tuple[Grid, ...]]], outs: Sequenc
     """Pooled programs whose overlay gives every output (icecuber's composition of partial results).
 
     One or two top pieces, each right on all its non-zero cells, are drawn over a bottom piece that is right
-    on every cell the tops leave 0.  The first top explains as many cells as possible; a second is taken
-    (greedily: the most cells still unexplained) only when no bottom fits under the first alone.
+    on every cell the tops leave 0.  A piece is a pooled program, or one's non-zero cells in a single colour of
+    the outputs (`binarize`).  The first top explains as many cells as possible; a second is taken (greedily: the
+    most cells still unexplained) only when no bottom fits under the first alone.
     """
     if len(pool) < 2:
         return None
     stacks = [np.stack([st[k].a for _, st in pool]) for k in range(len(outs))]
+    nzs = [stack != 0 for stack in stacks]
     ok = np.ones(len(pool), dtype=bool)
-    cover = np.zeros(len(pool), dtype=np.int64)
     full = np.ones(len(pool), dtype=bool)
-    for stack, o in zip(stacks, outs):
-        nz = stack != 0
-        good = stack == o.a[None]
-        ok &= (~nz | good).all(axis=(1, 2))
-        cover += (nz & good).sum(axis=(1, 2))
+    for stack, nz, o in zip(stacks, nzs, outs):
+        ok &= (~nz | (stack == o.a[None])).all(axis=(1, 2))
         full &= nz.all(axis=(1, 2))
-    cand = np.flatnonzero(ok & (cover > 0) & ~full)
-    if cand.size == 0:
+    some = np.zeros(len(pool), dtype=bool)
+    for nz in nzs:
+        some |= nz.any(axis=(1, 2))
+    # the tops: (term, pool index or -1, its grid on each train input)
+    top_terms: list[Term] = []
+    top_index: list[int] = []
+    top_grids: list[list[np.ndarray]] = [[] for _ in outs]
+    for k in np.flatnonzero(ok & some & ~full).tolist():
+        top_terms.append(pool[k][0])
+        top_index.append(k)
+        for e, stack in enumerate(stacks):
+            top_grids[e].append(stack[k])
+    colours = sorted({int(v) for o in outs for v in np.unique(o.a) if v})
+    for c in colours:
+        ok_c = ~ok & some & ~full
+        for nz, o in zip(nzs, outs):
+            ok_c &= ~(nz & (o.a[None] != c)).any(axis=(1, 2))
+        for k in np.flatnonzero(ok_c).tolist():
+            top_terms.append(A("binarize", pool[k][0], c))
+            top_index.append(-1)
+            for e, nz in enumerate(nzs):
+                top_grids[e].append(np.where(nz[k], c, 0))
+    if not top_terms:
         return None
-    order = cand[np.argsort(-cover[cand], kind="stable")][:tops]
+    tstacks = [np.stack(gs) for gs in top_grids]
+    cover = sum(((ts != 0) & (ts == o.a[None])).sum(axis=(1, 2)) for ts, o in zip(tstacks, outs))
+    order = np.argsort(-cover, kind="stable")[:tops]
 
-    def bottom(open_: list[np.ndarray], exclude: set[int]) -> int | None:
-        """A pooled piece right on every cell left open (the masks, one per output)."""
+    def bottom(open_: list[np.ndarray], exclude: set[int]) -> Term | None:
+        """A pooled piece, or one's non-zero cells in one colour, right on every cell left open (the masks,
+        one per output)."""
         fits = np.ones(len(pool), dtype=bool)
         for stack, o, m in zip(stacks, outs, open_):
             fits &= (stack[:, m] == o.a[m][None]).all(axis=1)
         for k in exclude:
-            fits[k] = False
+            if k >= 0:
+                fits[k] = False
         hits = np.flatnonzero(fits)
-        return int(hits[0]) if hits.size else None
+        if hits.size:
+            return pool[int(hits[0])][0]
+        for c in colours:
+            fits = np.ones(len(pool), dtype=bool)
+            for nz, o, m in zip(nzs, outs, open_):
+                fits &= (np.where(nz[:, m], c, 0) == o.a[m][None]).all(axis=1)
+            hits = np.flatnonzero(fits)
+            if hits.size:
+                return A("binarize", pool[int(hits[0])][0], c)
+        return None
 
     for i in order.tolist():
         if time.monotonic() > deadline:
             return None
-        open1 = [stack[i] == 0 for stack in stacks]
-        b = bottom(open1, {i})
+        open1 = [ts[i] == 0 for ts in tstacks]
+        b = bottom(open1, {top_index[i]})
         if b is not None:
-            return A("overlay", pool[b][0], pool[i][0])
-        gain = np.zeros(len(cand), dtype=np.int64)  # cells a second top explains among those still open
-        for stack, o, m in zip(stacks, outs, open1):
-            sub = stack[cand]
-            gain += ((sub != 0) & m[None] & (sub == o.a[None])).sum(axis=(1, 2))
-        gain[cand == i] = 0
+            return A("overlay", b, top_terms[i])
+        gain = sum(((ts != 0) & m[None] & (ts == o.a[None])).sum(axis=(1, 2))
+                   for ts, o, m in zip(tstacks, outs, open1))  # cells a second top explains among those open
+        gain[i] = 0
         if gain.max() <= 0:
             continue
-        j = int(cand[int(np.argmax(gain))])
-        open2 = [m & (stack[j] == 0) for stack, m in zip(stacks, open1)]
-        b = bottom(open2, {i, j})
+        j = int(np.argmax(gain))
+        open2 = [m & (ts[j] == 0) for ts, m in zip(tstacks, open1)]
+        b = bottom(open2, {top_index[i], top_index[j]})
         if b is not None:
-            return A("overlay", A("overlay", pool[b][0], pool[j][0]), pool[i][0])
+            return A("overlay", A("overlay", b, top_terms[j]), top_terms[i])
     return None
 
 
