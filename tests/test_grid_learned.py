@@ -149,3 +149,49 @@ def test_compose_overlay_takes_a_second_top_piece_when_one_is_not_enough() -> No
         return grids[t][k] if t in grids else P.overlay(draw(t.args[0], k), draw(t.args[1], k))
 
     assert all(draw(term, k) == o for k, o in enumerate(outs))
+
+
+def test_objects_recoloured_by_having_a_hole_are_learned_and_generalise() -> None:
+    """Shapes with an enclosed hole turn 3, solid ones 2, whatever their size: `recolor_by` learns the table
+    (checked leave-one-out) and applies it to a grid it has not seen."""
+    from hypsearch.domains.grid import object_rules as OR
+
+    ins = (g("111000/101000/111022/000022"), g("2220000/2020000/2220000/0000000/1111000/1111000/1111000"),
+           g("1110/1010/1110/0000"))  # the ringed shape is larger in one example, smaller in another
+    outs = (g("333000/303000/333022/000022"), g("3330000/3030000/3330000/0000000/2222000/2222000/2222000"),
+            g("3330/3030/3330/0000"))
+    fitted = OR.fit(ins, outs)
+    assert fitted is not None and OR.FEATURES[fitted[0] // 2] in ("holes", "has_holes")
+    for i, o in zip(ins, outs):
+        assert OR.recolor_by(i, *fitted) == o
+    assert OR.recolor_by(g("111110/101110/111110/000000/000011"), *fitted) == \
+        g("333330/303330/333330/000000/000022")
+    assert OR.fit(ins, ins) is None  # nothing recoloured: no rule
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 3), min_size=2, max_size=6), min_size=2, max_size=6),
+       st.permutations([1, 2, 3, 4, 5, 6, 7, 8, 9]))
+def test_a_fitted_object_rule_reproduces_every_example(rows: list[list[int]], colours: list[int]) -> None:
+    """Outputs made by repainting objects by their size rank: whatever `fit` returns repaints each train grid
+    into its output, and `recolor_by` fails rather than guess for a value its table lacks."""
+    from hypsearch.domains.grid import object_rules as OR
+
+    width = min(len(r) for r in rows)
+    base = Grid(np.array([r[:width] for r in rows]))
+    variants = (base, P.flip_h(base), P.rot180(base))
+    outs = []
+    for v in variants:
+        out = v.a.copy()
+        objs = OR.blobs(v)
+        ranks = sorted({int(m.sum()) for m, _, _ in objs}, reverse=True)
+        for m, _, _ in objs:
+            out[m] = colours[ranks.index(int(m.sum())) % 9]
+        outs.append(Grid(out))
+    fitted = OR.fit(variants, tuple(outs))
+    if fitted is None:
+        return
+    for v, o in zip(variants, outs):
+        assert OR.recolor_by(v, *fitted) == o
+    with pytest.raises(ValueError):
+        OR.recolor_by(v, fitted[0], 0)

@@ -24,6 +24,7 @@ import numpy as np
 
 from hypsearch.domains.grid import cell_rules as CR
 from hypsearch.domains.grid import local_rules as LR
+from hypsearch.domains.grid import object_rules as OR
 from hypsearch.domains.grid import primitives as P
 from hypsearch.domains.grid import select as SEL
 from hypsearch.domains.grid.values import Grid
@@ -125,7 +126,7 @@ SAME_SHAPE = frozenset({
     "connect_v", "connect_v_with", "extend_h", "extend_v", "fill_bbox", "fill_bg", "fill_holes", "fill_interior",
     "flip_h", "flip_v", "gravity_down", "gravity_left", "gravity_right", "gravity_up", "halo", "hollow", "keep_color",
     "keep_largest", "keep_least_common", "majority_cells", "move_until_touch", "outline", "ray_down", "ray_left",
-    "ray_right", "ray_up", "rays_diag", "recolor_rank", "recolor_size", "remap", "remove_noise", "repair_tiling",
+    "ray_right", "ray_up", "rays_diag", "recolor_by", "recolor_rank", "recolor_size", "remap", "remove_noise", "repair_tiling",
     "replace_color", "rot180", "spread_cell", "swap_colors", "symmetrize_4", "symmetrize_h", "symmetrize_v",
     "uniform_rows"})
 """Primitives whose result has the shape of their first (grid) argument, whatever the grid."""
@@ -467,6 +468,12 @@ def search(data: TaskData, deadline: float, *, max_depth: int = 3,
                 rt = _recolor_rank_term(t, ranks, state, outs)
                 if rt is not None:
                     yield rt, stats.depth
+            try:
+                by = OR.fit(state, outs)
+            except _ERRORS:
+                by = None
+            if by is not None:
+                yield A("recolor_by", t, *by), stats.depth
 
     memo: dict[tuple[int, Grid], Grid | None] = {}
     sub_memo: dict[tuple[int, Grid], Any] = {}

@@ -1,0 +1,138 @@
+"""Objects recoloured by one of their properties, learned from the examples (same-shape ARC tasks).
+
+Each single-colour, 8-connected object of the grid is described by small-integer features (its size, size
+rank, height, width, enclosed holes, whether it touches the border, how many objects share its shape or
+colour, its symmetries, whether it fills its bounding box).  A rule is a table "feature value → colour",
+optionally also keyed by the object's own colour; every object is repainted with its entry, and an object
+whose entry is missing makes the rule fail (no guess).  The table is stored in the program as one Int, so
+`(recolor_by x feature table)` is a pure printable term.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+from typing import Sequence
+
+import numpy as np
+
+from hypsearch.domains.grid.labels import label, pad1
+from hypsearch.domains.grid.values import Grid
+
+MAX_VALUE = 30
+"""Largest feature value a table holds (a larger one does not fit: tables stay small and printable)."""
+BASE = 11
+"""Table digits: 0 = no entry, 1 + c = paint colour c."""
+
+
+@lru_cache(maxsize=256)
+def blobs(g: Grid) -> tuple[tuple[np.ndarray, int, tuple[int, int, int, int]], ...]:
+    """The grid's single-colour 8-connected objects: (mask over the grid, colour, bounding box r0 r1 c0 c1)."""
+    a = g.a
+    lab = label(a, a != 0, True, True)
+    out = []
+    for k in np.unique(lab[lab > 0]).tolist():
+        m = lab == k
+        rows, cols = np.flatnonzero(m.any(axis=1)), np.flatnonzero(m.any(axis=0))
+        ys, xs = np.nonzero(m)
+        out.append((m, int(a[ys[0], xs[0]]), (int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1)))
+    return tuple(out)
+
+
+def _holes(box: np.ndarray) -> int:
+    """Cells inside the object's bounding box, not on it, that no 4-path of such cells joins to the outside."""
+    free = pad1(~box, True)
+    lab = label(free.astype(np.int8), free, False, False)
+    return int(np.count_nonzero(free & (lab != lab[0, 0])))
+
+
+def _features(g: Grid) -> list[tuple[int, ...]]:
+    """One feature tuple per object of `g`, in the order of `FEATURES`."""
+    objs = blobs(g)
+    h, w = g.shape
+    boxes = [m[r0:r1, c0:c1] for m, _, (r0, r1, c0, c1) in objs]
+    sizes = [int(b.sum()) for b in boxes]
+    desc, asc = sorted(set(sizes), reverse=True), sorted(set(sizes))
+    shapes = Counter((b.shape, b.tobytes()) for b in boxes)
+    colours = Counter(c for _, c, _ in objs)
+    rows = []
+    for (m, c, (r0, r1, c0, c1)), b, n in zip(objs, boxes, sizes):
+        holes = _holes(b)
+        rows.append((n, desc.index(n) + 1, asc.index(n) + 1, r1 - r0, c1 - c0, holes, int(holes > 0),
+                     int(r0 == 0 or c0 == 0 or r1 == h or c1 == w), shapes[(b.shape, b.tobytes())], colours[c],
+                     int((b == b[:, ::-1]).all()), int((b == b[::-1]).all()), int(b.all())))
+    return rows
+
+
+FEATURES = ("size", "size_rank", "size_rank_up", "height", "width", "holes", "has_holes", "touches_border",
+            "shape_count", "colour_count", "mirror_lr", "mirror_ud", "solid_box")
+"""Feature names, by index (the program's `feature` argument is 2 * index + 1 when keyed by colour too)."""
+
+
+def _key(feature: int, colour: int, row: tuple[int, ...]) -> int | None:
+    index, by_colour = divmod(feature, 2)
+    value = row[index]
+    if value > MAX_VALUE:
+        return None
+    return (colour if by_colour else 0) * (MAX_VALUE + 1) + value
+
+
+def recolor_by(g: Grid, feature: int, table: int) -> Grid:
+    """Repaint every object with the colour the table gives its feature value (keyed by colour too when
+    `feature` is odd); fails when an object's value has no entry."""
+    if not 0 <= feature < 2 * len(FEATURES) or table <= 0:
+        raise ValueError("no such object feature")
+    out = g.a.copy()
+    for (m, c, _), row in zip(blobs(g), _features(g)):
+        key = _key(feature, c, row)
+        digit = (table // BASE ** key) % BASE if key is not None else 0
+        if digit == 0:
+            raise ValueError("an object's feature value is not in the table")
+        out[m] = digit - 1
+    return Grid.adopt(out)
+
+
+def _table(state: Sequence[Grid], outs: Sequence[Grid], feature: int) -> dict[int, int] | None:
+    """The table {key: colour} that repaints every state's objects into its output, if one exists."""
+    table: dict[int, int] = {}
+    for s, o in zip(state, outs):
+        for (m, c, _), row in zip(blobs(s), _features(s)):
+            vals = o.a[m]
+            want = int(vals[0])
+            key = _key(feature, c, row)
+            if key is None or (vals != want).any() or table.setdefault(key, want) != want:
+                return None
+    return table
+
+
+def _pack(table: dict[int, int]) -> int:
+    return sum((c + 1) * BASE ** k for k, c in table.items())
+
+
+def fit(state: Sequence[Grid], outs: Sequence[Grid]) -> tuple[int, int] | None:
+    """(feature, table) of the first feature whose table repaints every state into its output and predicts
+    each train pair from the others (leave-one-out); None when the outputs are not the states' objects
+    recoloured, or no feature generalises."""
+    if len(state) < 2 or any(s.shape != o.shape or not np.array_equal(s.a == 0, o.a == 0)
+                             for s, o in zip(state, outs)):
+        return None
+    if all(s == o for s, o in zip(state, outs)):
+        return None
+    for feature in [*range(0, 2 * len(FEATURES), 2), *range(1, 2 * len(FEATURES), 2)]:  # colour-blind first
+        table = _table(state, outs, feature)
+        if table is None:
+            continue
+        if all(_predicts(state, outs, feature, k) for k in range(len(state))):
+            return feature, _pack(table)
+    return None
+
+
+def _predicts(state: Sequence[Grid], outs: Sequence[Grid], feature: int, k: int) -> bool:
+    rest = _table(state[:k] + state[k + 1:], outs[:k] + outs[k + 1:], feature)
+    if not rest:
+        return False
+    try:
+        return recolor_by(state[k], feature, _pack(rest)) == outs[k]
+    except ValueError:
+        return False
+
