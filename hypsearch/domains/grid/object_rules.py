@@ -46,7 +46,8 @@ def _holes(box: np.ndarray) -> int:
     return int(np.count_nonzero(free & (lab != lab[0, 0])))
 
 
-def _features(g: Grid) -> list[tuple[int, ...]]:
+@lru_cache(maxsize=256)
+def _features(g: Grid) -> tuple[tuple[int, ...], ...]:
     """One feature tuple per object of `g`, in the order of `FEATURES`."""
     objs = blobs(g)
     h, w = g.shape
@@ -61,7 +62,7 @@ def _features(g: Grid) -> list[tuple[int, ...]]:
         rows.append((n, desc.index(n) + 1, asc.index(n) + 1, r1 - r0, c1 - c0, holes, int(holes > 0),
                      int(r0 == 0 or c0 == 0 or r1 == h or c1 == w), shapes[(b.shape, b.tobytes())], colours[c],
                      int((b == b[:, ::-1]).all()), int((b == b[::-1]).all()), int(b.all())))
-    return rows
+    return tuple(rows)
 
 
 FEATURES = ("size", "size_rank", "size_rank_up", "height", "width", "holes", "has_holes", "touches_border",
@@ -92,15 +93,27 @@ def recolor_by(g: Grid, feature: int, table: int) -> Grid:
     return Grid.adopt(out)
 
 
-def _table(state: Sequence[Grid], outs: Sequence[Grid], feature: int) -> dict[int, int] | None:
-    """The table {key: colour} that repaints every state's objects into its output, if one exists."""
-    table: dict[int, int] = {}
+def _targets(state: Sequence[Grid], outs: Sequence[Grid]) -> list[list[int]] | None:
+    """The colour each state's objects have in its output, when every object is one colour there."""
+    wants = []
     for s, o in zip(state, outs):
-        for (m, c, _), row in zip(blobs(s), _features(s)):
+        row = []
+        for m, _, _ in blobs(s):
             vals = o.a[m]
-            want = int(vals[0])
+            if (vals != vals[0]).any():
+                return None
+            row.append(int(vals[0]))
+        wants.append(row)
+    return wants
+
+
+def _table(state: Sequence[Grid], wants: Sequence[Sequence[int]], feature: int) -> dict[int, int] | None:
+    """The table {key: colour} that repaints every state's objects into their `wants`, if one exists."""
+    table: dict[int, int] = {}
+    for s, want_s in zip(state, wants):
+        for (_, c, _), row, want in zip(blobs(s), _features(s), want_s):
             key = _key(feature, c, row)
-            if key is None or (vals != want).any() or table.setdefault(key, want) != want:
+            if key is None or table.setdefault(key, want) != want:
                 return None
     return table
 
@@ -118,17 +131,21 @@ def fit(state: Sequence[Grid], outs: Sequence[Grid]) -> tuple[int, int] | None:
         return None
     if all(s == o for s, o in zip(state, outs)):
         return None
+    wants = _targets(state, outs)
+    if wants is None:
+        return None
     for feature in [*range(0, 2 * len(FEATURES), 2), *range(1, 2 * len(FEATURES), 2)]:  # colour-blind first
-        table = _table(state, outs, feature)
+        table = _table(state, wants, feature)
         if table is None:
             continue
-        if all(_predicts(state, outs, feature, k) for k in range(len(state))):
+        if all(_predicts(state, outs, wants, feature, k) for k in range(len(state))):
             return feature, _pack(table)
     return None
 
 
-def _predicts(state: Sequence[Grid], outs: Sequence[Grid], feature: int, k: int) -> bool:
-    rest = _table(state[:k] + state[k + 1:], outs[:k] + outs[k + 1:], feature)
+def _predicts(state: Sequence[Grid], outs: Sequence[Grid], wants: Sequence[Sequence[int]], feature: int,
+              k: int) -> bool:
+    rest = _table(state[:k] + state[k + 1:], [*wants[:k], *wants[k + 1:]], feature)
     if not rest:
         return False
     try:
