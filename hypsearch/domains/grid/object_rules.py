@@ -68,6 +68,8 @@ def _features(g: Grid) -> tuple[tuple[int, ...], ...]:
 FEATURES = ("size", "size_rank", "size_rank_up", "height", "width", "holes", "has_holes", "touches_border",
             "shape_count", "colour_count", "mirror_lr", "mirror_ud", "solid_box")
 """Feature names, by index (the program's `feature` argument is 2 * index + 1 when keyed by colour too)."""
+ORDER = (*range(0, 2 * len(FEATURES), 2), *range(1, 2 * len(FEATURES), 2))
+"""Features `fit` tries, colour-blind ones first."""
 
 
 def _key(feature: int, colour: int, row: tuple[int, ...]) -> int | None:
@@ -134,7 +136,7 @@ def fit(state: Sequence[Grid], outs: Sequence[Grid]) -> tuple[int, int] | None:
     wants = _targets(state, outs)
     if wants is None:
         return None
-    for feature in [*range(0, 2 * len(FEATURES), 2), *range(1, 2 * len(FEATURES), 2)]:  # colour-blind first
+    for feature in ORDER:
         table = _table(state, wants, feature)
         if table is None:
             continue

@@ -7,8 +7,9 @@ whose parameters (colours, scale factors) are inferred from the examples.  A fin
 learned colour remap is tried on every state (and, near the root, recolouring objects by
 size or by size rank).  Step results are memoised per (step, grid), since the same grid
 recurs across states.  The last level only checks, and checks the first example first.
-Near the root, per-cell rules learned from the examples (`local_rules`, `cell_rules`) are also
-fitted; being less certain than exact programs, they rank one level later.  When the whole
+Near the root, per-cell rules and object-recolouring tables learned from the examples (`local_rules`,
+`cell_rules`, `object_rules`) are also fitted; being less certain than exact programs, they rank one level
+later.  Partial results (pieces right wherever they draw) are composed by overlay after depth 1 and 2.  When the whole
 depth-3 space of light steps is exhausted without a fit, the remaining steps are tried as the
 third step too.
 """
@@ -464,16 +465,9 @@ def search(data: TaskData, deadline: float, *, max_depth: int = 3,
                 ranks = fit_recolor_by_rank(state, outs)
             except _ERRORS:
                 ranks = None
-            if ranks is not None:
-                rt = _recolor_rank_term(t, ranks, state, outs)
-                if rt is not None:
-                    yield rt, stats.depth
-            try:
-                by = OR.fit(state, outs)
-            except _ERRORS:
-                by = None
-            if by is not None:
-                yield A("recolor_by", t, *by), stats.depth
+            rt = _recolor_rank_term(t, ranks, state, outs) if ranks is not None else None
+            if rt is not None:
+                yield rt, stats.depth
 
     memo: dict[tuple[int, Grid], Grid | None] = {}
     sub_memo: dict[tuple[int, Grid], Any] = {}
@@ -522,6 +516,12 @@ def search(data: TaskData, deadline: float, *, max_depth: int = 3,
                 pending.append((A(name, t, kind, table), stats.depth + 1))
         except _ERRORS:
             pass
+        try:
+            by = OR.fit(state, outs)  # objects repainted by a property
+        except _ERRORS:
+            by = None
+        if by is not None:
+            pending.append((A("recolor_by", t, *by), stats.depth + 1))
         t1 = time.monotonic()
         rule_time[0] += t1 - t0
         if stats.depth == 1 and rule_time[1] < rule_cap / 2:
