@@ -204,3 +204,37 @@ def test_shared_sub_programs_give_what_the_tree_walk_gives(rows: list[list[int]]
             except (ValueError, IndexError, KeyError, TypeError, ZeroDivisionError):
                 got = None
             assert got == want, s.term
+
+
+LIGHT_PAIRS = ["rot90", "flip_h", "transpose", "gravity_down", "gravity_left", "crop_nonzero", "mirror_h",
+               "symmetrize_v", "swap_colors"]
+
+
+@settings(max_examples=6, deadline=None)
+@given(st.sampled_from(LIGHT_PAIRS), st.sampled_from(LIGHT_PAIRS), st.integers(0, 10_000))
+def test_the_probe_finds_the_depth_two_fits_the_last_level_finds(inner: str, outer: str, seed: int) -> None:
+    """Depth 2 is first only checked when a third level follows (`probe`): it yields exactly the depth-2 fits
+    that a search ending at depth 2 (where depth 2 is the last, check-only level) yields."""
+    from hypsearch.domains.grid.search import A, X, TaskData, search
+
+    rng = np.random.default_rng(seed)
+    ins = tuple(Grid(rng.choice([0, 0, 0, 1, 2, 3], size=(int(rng.integers(3, 5)), int(rng.integers(3, 5)))))
+                for _ in range(2))
+    truth = A(outer, A(inner, X))
+    try:
+        outs = tuple(run(truth, g) for g in ins)
+    except ValueError:
+        return
+    data = TaskData(ins, outs, ())
+    far = time.monotonic() + 600  # no deadline: both searches run their levels to the end
+
+    def depth_two(max_depth: int) -> set[str]:
+        found = set()
+        for term, depth in search(data, far, max_depth=max_depth):
+            if depth == 2:
+                found.add(DOMAIN.show(term))
+            if depth > 2:
+                break
+        return found
+
+    assert depth_two(3) == depth_two(2)
