@@ -96,6 +96,21 @@ def _preload() -> None:
     import hypsearch.solvers.arc.api  # noqa: F401
 
 
+def _solver_tree() -> str:
+    """Where the imported `hypsearch` lives, and its git commit (with "+changes" when the tree is dirty)."""
+    import subprocess
+
+    import hypsearch
+
+    root = Path(hypsearch.__file__).resolve().parents[1]
+    try:
+        rev = subprocess.run(["git", "-C", str(root), "describe", "--always", "--dirty=+changes"],
+                             capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        rev = ""
+    return f"{root} ({rev or 'not a git tree'})"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--set", action="append", default=None,
@@ -112,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     _preload()
+    print(f"solver code: {_solver_tree()}")  # an editable install wins over PYTHONPATH: say which tree runs
     for name in args.set or ["subset100"]:
         tasks = load_tasks(name)[args.offset::args.every]
         if args.first:
