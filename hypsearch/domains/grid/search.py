@@ -9,9 +9,9 @@ size or by size rank).  Step results are memoised per (step, grid), since the sa
 recurs across states.  The last level only checks, and checks the first example first.
 Near the root, per-cell rules and object-recolouring tables learned from the examples (`local_rules`,
 `cell_rules`, `object_rules`) are also fitted; being less certain than exact programs, they rank one level
-later.  Partial results (pieces right wherever they draw) are composed by overlay after depth 1 and 2.  When the whole
-depth-3 space of light steps is exhausted without a fit, the remaining steps are tried as the
-third step too.
+later.  Partial results (pieces right wherever they draw) are composed by overlay after depth 1 and 2.
+When the whole depth-3 space of light steps is exhausted without a fit, the remaining steps are tried as
+the third step too.
 """
 
 from __future__ import annotations
@@ -127,9 +127,9 @@ SAME_SHAPE = frozenset({
     "connect_v", "connect_v_with", "extend_h", "extend_v", "fill_bbox", "fill_bg", "fill_holes", "fill_interior",
     "flip_h", "flip_v", "gravity_down", "gravity_left", "gravity_right", "gravity_up", "halo", "hollow", "keep_color",
     "keep_largest", "keep_least_common", "majority_cells", "move_until_touch", "outline", "ray_down", "ray_left",
-    "ray_right", "ray_up", "rays_diag", "recolor_by", "recolor_rank", "recolor_size", "remap", "remove_noise", "repair_tiling",
-    "replace_color", "rot180", "spread_cell", "swap_colors", "symmetrize_4", "symmetrize_h", "symmetrize_v",
-    "uniform_rows"})
+    "ray_right", "ray_up", "rays_diag", "recolor_by", "recolor_rank", "recolor_size", "remap", "remove_noise",
+    "repair_tiling", "replace_color", "rot180", "spread_cell", "swap_colors", "symmetrize_4", "symmetrize_h",
+    "symmetrize_v", "uniform_rows"})
 """Primitives whose result has the shape of their first (grid) argument, whatever the grid."""
 SWAP_SHAPE = frozenset({"antitranspose", "rot270", "rot90", "transpose"})
 """Primitives whose result has their grid argument's shape transposed."""
