@@ -195,3 +195,12 @@ def test_a_fitted_object_rule_reproduces_every_example(rows: list[list[int]], co
         assert OR.recolor_by(v, *fitted) == o
     with pytest.raises(ValueError):
         OR.recolor_by(v, fitted[0], 0)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.dictionaries(st.integers(0, 309), st.integers(0, 9), max_size=20))
+def test_object_tables_pack_into_one_int_and_back(table: dict[int, int]) -> None:
+    """The Int a `recolor_by` program holds gives back exactly the table it was packed from."""
+    from hypsearch.domains.grid import object_rules as OR
+
+    assert OR._unpack(OR._pack(table)) == table

@@ -21,8 +21,8 @@ from hypsearch.domains.grid.values import Grid
 
 MAX_VALUE = 30
 """Largest feature value a table holds (a larger one does not fit: tables stay small and printable)."""
-BASE = 11
-"""Table digits: 0 = no entry, 1 + c = paint colour c."""
+ENTRY_BITS = 13
+"""Bits of one table entry: the key (9 bits: keys are below 10 * (MAX_VALUE + 1) = 310) and 1 + its colour."""
 
 
 @lru_cache(maxsize=256)
@@ -85,13 +85,13 @@ def recolor_by(g: Grid, feature: int, table: int) -> Grid:
     `feature` is odd); fails when an object's value has no entry."""
     if not 0 <= feature < 2 * len(FEATURES) or table <= 0:
         raise ValueError("no such object feature")
+    entries = _unpack(table)
     out = g.a.copy()
     for (m, c, _), row in zip(blobs(g), _features(g)):
         key = _key(feature, c, row)
-        digit = (table // BASE ** key) % BASE if key is not None else 0
-        if digit == 0:
+        if key not in entries:
             raise ValueError("an object's feature value is not in the table")
-        out[m] = digit - 1
+        out[m] = entries[key]
     return Grid.adopt(out)
 
 
@@ -121,7 +121,25 @@ def _table(state: Sequence[Grid], wants: Sequence[Sequence[int]], feature: int) 
 
 
 def _pack(table: dict[int, int]) -> int:
-    return sum((c + 1) * BASE ** k for k, c in table.items())
+    """The table as one Int: its entries (key, 1 + colour) in key order, ENTRY_BITS each, the first lowest."""
+    code = 0
+    for i, (key, colour) in enumerate(sorted(table.items())):
+        code |= ((key << 4) | (colour + 1)) << (ENTRY_BITS * i)
+    return code
+
+
+@lru_cache(maxsize=1024)
+def _unpack(code: int) -> dict[int, int]:
+    """The table {key: colour} an Int holds (`_pack`'s inverse); raises on a malformed one."""
+    entries: dict[int, int] = {}
+    while code:
+        entry = code & ((1 << ENTRY_BITS) - 1)
+        key, colour = entry >> 4, (entry & 15) - 1
+        if not 0 <= colour <= 9 or key in entries:
+            raise ValueError("not an object table")
+        entries[key] = colour
+        code >>= ENTRY_BITS
+    return entries
 
 
 def fit(state: Sequence[Grid], outs: Sequence[Grid]) -> tuple[int, int] | None:
