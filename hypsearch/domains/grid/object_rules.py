@@ -17,6 +17,7 @@ from typing import Sequence
 import numpy as np
 
 from hypsearch.domains.grid.labels import label, pad1
+from hypsearch.domains.grid.local_rules import components
 from hypsearch.domains.grid.values import Grid
 
 MAX_VALUE = 30
@@ -27,11 +28,14 @@ ENTRY_BITS = 13
 
 @lru_cache(maxsize=256)
 def blobs(g: Grid) -> tuple[tuple[np.ndarray, int, tuple[int, int, int, int]], ...]:
-    """The grid's single-colour 8-connected objects: (mask over the grid, colour, bounding box r0 r1 c0 c1)."""
+    """The grid's single-colour 8-connected objects: (mask over the grid, colour, bounding box r0 r1 c0 c1).
+
+    The labels are the cell rules' own (`local_rules.components`, memoised by content): the same state grids
+    meet both fitters."""
     a = g.a
-    lab = label(a, a != 0, True, True)
+    _, _, lab = components(a, True)
     out = []
-    for k in np.unique(lab[lab > 0]).tolist():
+    for k in np.unique(lab[a != 0]).tolist():
         m = lab == k
         rows, cols = np.flatnonzero(m.any(axis=1)), np.flatnonzero(m.any(axis=0))
         ys, xs = np.nonzero(m)

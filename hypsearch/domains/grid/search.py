@@ -574,7 +574,7 @@ def search(data: TaskData, deadline: float, *, max_depth: int = 3,
     out_shapes = tuple(o.shape for o in outs)
     pool: list[tuple[Term, tuple[Grid, ...]]] = [(X, root)] if tuple(g.shape for g in root) == out_shapes else []
     timed_out = False
-    composed: list[Term] = []  # the overlay of pooled pieces found, if any
+    composed = False  # an overlay of pooled pieces was found (one is enough)
 
     probed: set[tuple[Grid, ...]] = set()  # states a probe checked (not `seen`: the full expansion still grows them)
     probed_level = 0
@@ -709,7 +709,7 @@ def search(data: TaskData, deadline: float, *, max_depth: int = 3,
             # beside the rules learned there; pieces of depth 2 only a guess used when nothing else fits
             found = compose_overlay(pool, outs, deadline)
             if found is not None:
-                composed.append(found)
+                composed = True
                 pending.append((found, 1 if depth == 1 else FALLBACK - 1))
         yield from flush(depth)
         if timed_out:
