@@ -15,6 +15,7 @@ import numpy as np
 
 from hypsearch.core.domain import Primitive
 from hypsearch.domains.grid.cell_rules import cell_rules
+from hypsearch.domains.grid.draw_rules import draw_lines
 from hypsearch.domains.grid.object_rules import recolor_by
 from hypsearch.domains.grid.local_rules import local_rule, local_rule_abs
 from hypsearch.domains.grid.labels import label as _label, pad1
@@ -1382,6 +1383,7 @@ PRIMITIVES: tuple[Primitive, ...] = tuple(
     + [_p(count, (OS,), I), _p(recolor_obj, (O, I), O), _p(obj_crop, (O,), G), _p(crop_at, (G, O), G), _p(paint, (G, O), G)]
     + [_p(f, (G, OS), G) for f in (paint_all, erase_all)]
     + [_p(f, (G, I, I), G, cost=3) for f in (local_rule, local_rule_abs)]
-    + [_p(cell_rules, (G, I), G, cost=3), _p(recolor_by, (G, I, I), G, cost=3)]
+    + [_p(cell_rules, (G, I), G, cost=3), _p(recolor_by, (G, I, I), G, cost=3),
+       _p(draw_lines, (G, I), G, cost=3)]
 )
 """Every grid primitive, registered with its signature and one-line doc."""

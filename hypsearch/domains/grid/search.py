@@ -24,6 +24,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 import numpy as np
 
 from hypsearch.domains.grid import cell_rules as CR
+from hypsearch.domains.grid import draw_rules as DR
 from hypsearch.domains.grid import local_rules as LR
 from hypsearch.domains.grid import object_rules as OR
 from hypsearch.domains.grid import primitives as P
@@ -124,12 +125,12 @@ def _memoised(term: Term, memo: dict[tuple[int, Grid], Any], ids: dict[Term, int
 
 SAME_SHAPE = frozenset({
     "attract", "binarize", "border", "cell_rules", "complete_symmetry", "connect_h", "connect_h_with", "connect_hv",
-    "connect_v", "connect_v_with", "extend_h", "extend_v", "fill_bbox", "fill_bg", "fill_holes", "fill_interior",
-    "flip_h", "flip_v", "gravity_down", "gravity_left", "gravity_right", "gravity_up", "halo", "hollow", "keep_color",
-    "keep_largest", "keep_least_common", "majority_cells", "move_until_touch", "outline", "ray_down", "ray_left",
-    "ray_right", "ray_up", "rays_diag", "recolor_by", "recolor_rank", "recolor_size", "remap", "remove_noise",
-    "repair_tiling", "replace_color", "rot180", "spread_cell", "swap_colors", "symmetrize_4", "symmetrize_h",
-    "symmetrize_v", "uniform_rows"})
+    "connect_v", "connect_v_with", "draw_lines", "extend_h", "extend_v", "fill_bbox", "fill_bg", "fill_holes",
+    "fill_interior", "flip_h", "flip_v", "gravity_down", "gravity_left", "gravity_right", "gravity_up", "halo",
+    "hollow", "keep_color", "keep_largest", "keep_least_common", "majority_cells", "move_until_touch", "outline",
+    "ray_down", "ray_left", "ray_right", "ray_up", "rays_diag", "recolor_by", "recolor_rank", "recolor_size",
+    "remap", "remove_noise", "repair_tiling", "replace_color", "rot180", "spread_cell", "swap_colors",
+    "symmetrize_4", "symmetrize_h", "symmetrize_v", "uniform_rows"})
 """Primitives whose result has the shape of their first (grid) argument, whatever the grid."""
 SWAP_SHAPE = frozenset({"antitranspose", "rot270", "rot90", "transpose"})
 """Primitives whose result has their grid argument's shape transposed."""
@@ -522,6 +523,12 @@ def search(data: TaskData, deadline: float, *, max_depth: int = 3,
             by = None
         if by is not None:
             pending.append((A("recolor_by", t, *by), stats.depth + 1))
+        try:
+            lines = DR.fit_checked(state, outs)  # lines drawn from the state's cells
+        except _ERRORS:
+            lines = None
+        if lines is not None:
+            pending.append((A("draw_lines", t, lines[0]), stats.depth + 1 if lines[1] else FALLBACK))
         t1 = time.monotonic()
         rule_time[0] += t1 - t0
         if stats.depth == 1 and rule_time[1] < rule_cap / 2:
