@@ -10,7 +10,7 @@ exactly the added cells of every train pair, so `(draw_lines x rules)` is a pure
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Iterator, Sequence
+from typing import Sequence
 
 import numpy as np
 
@@ -19,8 +19,10 @@ from hypsearch.domains.grid.values import Grid
 
 DIRS = ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
 """Ray directions (dy, dx): up, down, left, right, then the four diagonals."""
-MODES = ("stop", "through", "hit")
-"""How a ray meets a non-zero cell: it stops there, it passes over it, or it is drawn only if it meets one."""
+MODES = ("stop", "through", "hit", "tip")
+"""How a ray meets a non-zero cell: it stops there, it passes over it, or it is drawn only if it meets one;
+`tip` rays stop too, but start only from a source cell with free cells ahead on both axes of its direction
+(the outer corner of a block, for a diagonal)."""
 N_RAYS = len(DIRS) * len(MODES)
 """Kinds below this are rays (direction-major); kinds from it on are gaps: 4 axes, stop or through."""
 N_GAPS = 8
@@ -33,9 +35,11 @@ OWN = 10
 """A rule colour meaning "the colour of the cell the line starts from"."""
 ANY = 0
 """A source colour meaning "every non-zero cell"."""
-KIND_ORDER = (*range(N_RAYS, N_KINDS), *(k for mode in (0, 2, 1) for k in range(mode, N_RAYS, len(MODES))))
+KIND_ORDER = (*range(N_RAYS, N_KINDS),
+              *(k for mode in (0, 3, 2, 1) for k in range(mode, N_RAYS, len(MODES)) if mode != 3 or k // len(MODES) >= 4))
 """The order `fit` tries kinds in, the most constrained first (it keeps the first of equal gains): gaps, areas,
-then rays that stop, that hit, that pass through."""
+then rays that stop, that start from tips (diagonals only: on the axes a tip ray is a ray that stops), that
+hit, that pass through."""
 ENTRY_BITS = 14
 """Bits of one packed rule: kind (6), source colour (4), 1 + line colour (4)."""
 
@@ -69,6 +73,8 @@ def _kind_mask(a: np.ndarray, src: np.ndarray, kind: int) -> np.ndarray:
     free = a == 0
     if kind < N_RAYS:
         (dy, dx), mode = DIRS[kind // len(MODES)], MODES[kind % len(MODES)]
+        if mode == "tip":
+            src = src & _shift(free, -dy, 0) & _shift(free, 0, -dx) if dy and dx else src
         reach = _reach(src, free, dy, dx, mode == "through")
         if mode == "hit":  # keep the cells from which the ray, going on, meets a non-zero cell
             reach &= _reach(~free, free, -dy, -dx, False)
@@ -144,29 +150,43 @@ def _unpack(code: int) -> tuple[tuple[int, int, int], ...]:
     return tuple(rules)
 
 
-def _candidates(state: Sequence[Grid], outs: Sequence[Grid]) -> Iterator[tuple[tuple[int, int, int], list]]:
+def _candidates(state: Sequence[Grid], outs: Sequence[Grid],
+                added: Sequence[np.ndarray]) -> list[tuple[tuple[int, int, int], list[np.ndarray]]]:
     """Every rule whose lines, in every pair, land only on added cells of their own colour, with the cells it
-    paints in each pair; general rules (any source, own colour) first."""
-    present = set().union(*(set(np.unique(s.a).tolist()) for s in state)) - {0}
-    out_colours = set().union(*(set(np.unique(o.a).tolist()) for o in outs)) - {0}
-    heads = [(ANY, OWN)] + [(s, OWN) for s in sorted(present)] + [(ANY, c) for c in sorted(out_colours)] + [
-        (s, c) for s in sorted(present) for c in sorted(out_colours) if c != s]
-    for source, colour in heads:
-        for kind in KIND_ORDER:
+    paints in each pair; general rules first (any source in its own colour, then one source in its own, any
+    source in one colour, one source in another), each kind in `KIND_ORDER`."""
+    present = sorted(set().union(*(set(np.unique(s.a).tolist()) for s in state)) - {0})
+    found: list[tuple[tuple[int, int, int], tuple[int, int, int], list[np.ndarray]]] = []
+    for rank, kind in enumerate(KIND_ORDER):
+        per_colour = []  # per pair: {colour: cells its rays paint}
+        for s, add in zip(state, added):
+            masks = {c: _kind_mask(s.a, s.a == c, kind) for c in present if (s.a == c).any()}
+            per_colour.append(masks)
+        # any source, each line its own colour
+        if all(all(not m.any() or (o.a[m] == c).all() for c, m in masks.items())
+               for masks, o in zip(per_colour, outs)):
+            cells = [np.logical_or.reduce([*masks.values(), np.zeros(o.shape, bool)]) for masks, o in
+                     zip(per_colour, outs)]
+            if any(m.any() for m in cells):
+                found.append(((0, 0, rank), (kind, ANY, OWN), cells))
+        # one source colour (its own colour or a fixed one), then any source in a fixed colour
+        for source in [*present, ANY]:
             cells = []
-            for s, o in zip(state, outs):
-                union = np.zeros(s.shape, bool)
-                for mask, c in _paint(s.a, kind, source, colour):
-                    if mask.any() and (o.a[mask] != c).any():
-                        break
-                    union |= mask
-                else:
-                    cells.append(union)
-                    continue
-                break
-            else:
-                if any(m.any() for m in cells):
-                    yield (kind, source, colour), cells
+            for s, o, add, masks in zip(state, outs, added, per_colour):
+                m = _kind_mask(s.a, s.a != 0, kind) if source == ANY else masks.get(source)
+                cells.append(np.zeros(s.shape, bool) if m is None else m)
+            if not any(m.any() for m in cells):
+                continue
+            if any((m & ~add).any() for m, add in zip(cells, added)):
+                continue
+            colours = set().union(*(set(np.unique(o.a[m]).tolist()) for m, o in zip(cells, outs)))
+            if len(colours) != 1:
+                continue
+            colour = colours.pop()
+            order = (1, 0, rank) if colour == source else (2 if source == ANY else 3, 0, rank)
+            found.append((order, (kind, source, colour), cells))
+    found.sort(key=lambda f: f[0])
+    return [(rule, cells) for _, rule, cells in found]
 
 
 MAX_RULES = 4
@@ -186,7 +206,7 @@ def fit(state: Sequence[Grid], outs: Sequence[Grid]) -> int | None:
     total = sum(int(m.sum()) for m in added)
     if total == 0:
         return None
-    cands = list(_candidates(state, outs))
+    cands = _candidates(state, outs, added)
     chosen: list[tuple[int, int, int]] = []
     covered = [np.zeros_like(m) for m in added]
     for _ in range(MAX_RULES):

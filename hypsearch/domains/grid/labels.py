@@ -1,15 +1,19 @@
-"""Connected-component labelling of grids: the one routine objects, primitives and local rules share.
+"""Connected-component labelling of grids, and the objects it cuts a grid into: what primitives, local rules
+and the learned object rules share.
 
-Its own module so that `primitives` (objects), `local_rules` and `cell_rules` all import it from
+Its own module so that `primitives`, `local_rules`, `cell_rules` and `pick_rules` all import it from
 below instead of from each other; `pad1`, the one-cell border they all need, lives here too
 (`np.pad` costs tens of microseconds of argument handling per call, a fifth of the search's time).
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Callable
 
 import numpy as np
+
+from hypsearch.domains.grid.values import Grid, Obj
 
 
 def pad1(a: np.ndarray, value: int | bool = 0) -> np.ndarray:
@@ -59,3 +63,34 @@ def label(a: np.ndarray, mask: np.ndarray, by_color: bool, diag: bool) -> np.nda
             break
         lab = new
     return np.where(mask, lab, 0)
+
+
+@lru_cache(maxsize=4096)
+def objects(g: Grid, by_color: bool, diag: bool) -> tuple[Obj, ...]:
+    """The grid's connected objects on background 0 (single-colour when `by_color`; 8-connected when `diag`),
+    in reading order of their top-left cell; more than 200 is an error (memoised by content)."""
+    a = g.a
+    lab = label(a, a != 0, by_color, diag)
+    flat = lab.ravel()
+    order = np.argsort(flat, kind="stable")
+    sorted_lab = flat[order]
+    starts = np.flatnonzero(np.diff(sorted_lab, prepend=-1))
+    objs = []
+    w = a.shape[1]
+    for k, s in enumerate(starts):
+        l = sorted_lab[s]
+        if l == 0:
+            continue
+        e = starts[k + 1] if k + 1 < len(starts) else flat.size
+        idx = order[s:e]
+        ys, xs = idx // w, idx % w
+        y0, x0 = int(ys.min()), int(xs.min())
+        hh, ww = int(ys.max()) - y0 + 1, int(xs.max()) - x0 + 1
+        m = np.zeros((hh, ww), dtype=np.uint8)
+        m[ys - y0, xs - x0] = 1
+        cells = np.where(m == 1, a[y0:y0 + hh, x0:x0 + ww], 0)
+        objs.append(Obj(y0, x0, Grid.adopt(cells), Grid.adopt(m), a.shape))
+    objs.sort(key=lambda o: (o.top, o.left))
+    if len(objs) > 200:
+        raise ValueError("too many objects")
+    return tuple(objs)

@@ -17,8 +17,9 @@ from hypsearch.core.domain import Primitive
 from hypsearch.domains.grid.cell_rules import cell_rules
 from hypsearch.domains.grid.draw_rules import draw_lines
 from hypsearch.domains.grid.object_rules import recolor_by
+from hypsearch.domains.grid.pick_rules import pick_object
 from hypsearch.domains.grid.local_rules import local_rule, local_rule_abs
-from hypsearch.domains.grid.labels import label as _label, pad1
+from hypsearch.domains.grid.labels import label as _label, objects as _objects, pad1
 from hypsearch.domains.grid.values import MAX_SIDE, Grid, Obj
 
 G, I, OS, O = "Grid", "Int", "Objects", "Object"
@@ -576,35 +577,6 @@ def rays_diag(g: Grid) -> Grid:
 
 
 # -- connected components ------------------------------------------------------------------------
-@lru_cache(maxsize=4096)
-def _objects(g: Grid, by_color: bool, diag: bool) -> tuple[Obj, ...]:
-    a = g.a
-    lab = _label(a, a != 0, by_color, diag)
-    flat = lab.ravel()
-    order = np.argsort(flat, kind="stable")
-    sorted_lab = flat[order]
-    starts = np.flatnonzero(np.diff(sorted_lab, prepend=-1))
-    objs = []
-    w = a.shape[1]
-    for k, s in enumerate(starts):
-        l = sorted_lab[s]
-        if l == 0:
-            continue
-        e = starts[k + 1] if k + 1 < len(starts) else flat.size
-        idx = order[s:e]
-        ys, xs = idx // w, idx % w
-        y0, x0 = int(ys.min()), int(xs.min())
-        hh, ww = int(ys.max()) - y0 + 1, int(xs.max()) - x0 + 1
-        m = np.zeros((hh, ww), dtype=np.uint8)
-        m[ys - y0, xs - x0] = 1
-        cells = np.where(m == 1, a[y0:y0 + hh, x0:x0 + ww], 0)
-        objs.append(Obj(y0, x0, _g(cells), _g(m), a.shape))
-    objs.sort(key=lambda o: (o.top, o.left))
-    if len(objs) > 200:
-        raise ValueError("too many objects")
-    return tuple(objs)
-
-
 def objects4(g: Grid) -> tuple[Obj, ...]:
     """Single-colour objects, 4-connected, on background 0."""
     return _objects(g, True, False)
@@ -1384,6 +1356,6 @@ PRIMITIVES: tuple[Primitive, ...] = tuple(
     + [_p(f, (G, OS), G) for f in (paint_all, erase_all)]
     + [_p(f, (G, I, I), G, cost=3) for f in (local_rule, local_rule_abs)]
     + [_p(cell_rules, (G, I), G, cost=3), _p(recolor_by, (G, I, I), G, cost=3),
-       _p(draw_lines, (G, I), G, cost=3)]
+       _p(draw_lines, (G, I), G, cost=3), _p(pick_object, (G, I), G, cost=3)]
 )
 """Every grid primitive, registered with its signature and one-line doc."""

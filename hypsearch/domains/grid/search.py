@@ -7,8 +7,9 @@ whose parameters (colours, scale factors) are inferred from the examples.  A fin
 learned colour remap is tried on every state (and, near the root, recolouring objects by
 size or by size rank).  Step results are memoised per (step, grid), since the same grid
 recurs across states.  The last level only checks, and checks the first example first.
-Near the root, per-cell rules and object-recolouring tables learned from the examples (`local_rules`,
-`cell_rules`, `object_rules`) are also fitted; being less certain than exact programs, they rank one level
+Near the root, rules learned from the examples are also fitted: per-cell rules and object-recolouring
+tables (`local_rules`, `cell_rules`, `object_rules`), lines drawn from the grid's cells (`draw_rules`), and
+an object cropped by a property (`pick_rules`); being less certain than exact programs, they rank one level
 later.  Partial results (pieces right wherever they draw) are composed by overlay after depth 1 and 2.
 When the whole depth-3 space of light steps is exhausted without a fit, the remaining steps are tried as
 the third step too.
@@ -26,6 +27,7 @@ import numpy as np
 from hypsearch.domains.grid import cell_rules as CR
 from hypsearch.domains.grid import draw_rules as DR
 from hypsearch.domains.grid import local_rules as LR
+from hypsearch.domains.grid import pick_rules as PR
 from hypsearch.domains.grid import object_rules as OR
 from hypsearch.domains.grid import primitives as P
 from hypsearch.domains.grid import select as SEL
@@ -510,6 +512,14 @@ def search(data: TaskData, deadline: float, *, max_depth: int = 3,
         if stats.depth > 1 or state == outs or rule_time[0] > rule_cap:
             return
         if any(s.shape != o.shape for s, o in zip(state, outs)):
+            t0 = time.monotonic()
+            try:
+                picked = PR.fit(state, outs)  # one object, cropped, chosen by a property
+            except _ERRORS:
+                picked = None
+            if picked is not None:
+                pending.append((A("pick_object", t, picked), stats.depth + 1))
+            rule_time[0] += time.monotonic() - t0
             return
         t0 = time.monotonic()
         try:
