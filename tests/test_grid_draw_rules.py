@@ -43,6 +43,33 @@ def test_the_gap_between_two_cells_of_a_colour_is_preferred_to_a_ray() -> None:
     assert DR.draw_lines(g("40004/00007/50000"), rules) == g("44444/00007/50000")
 
 
+def test_rays_that_hit_a_target_colour_and_rays_that_miss() -> None:
+    """Cells shoot a ray only toward a block of 3 (a ray ending on another cell is not drawn); in a second
+    rule 1s shoot only where they meet nothing."""
+    x = g("1000/0000/0033/2003")
+    hit3 = DR._pack([(kind((0, 1), "hit"), DR.ANY, DR.OWN, 3)])
+    assert DR.draw_lines(x, hit3) == g("1000/0000/0033/2223")
+    miss = DR._pack([(kind((0, 1), "miss"), 1, 1, 0)])
+    assert DR.draw_lines(x, miss) == g("1111/0000/0033/2003")
+    ins = (g("10030/00000/20000"), g("00000/50003/01000"), g("10203"))
+    outs = (g("11130/00000/20000"), g("00000/55553/01000"), g("10223"))
+    rules = DR.fit(ins, outs)
+    assert rules is not None
+    assert DR.draw_lines(g("2003/0000/1000/4020"), rules) == g("2223/0000/1000/4020")
+
+
+def test_crossing_lines_keep_the_colour_of_the_rule_drawn_first() -> None:
+    """Gaps between same-coloured cells, where the columns' lines cross the rows' and win: the rows' rule is
+    wrong only where the columns' rule paints first, so the fit orders the two that way."""
+    ins = (g("02000/00000/30003/00000/02000"), g("00200/30003/00000/00200"))
+    outs = (g("02000/02000/32333/02000/02000"), g("00200/33233/00200/00200"))
+    rules = DR.fit(ins, outs)
+    assert rules is not None
+    kinds = [k for k, _, _, _ in DR._unpack(rules)]
+    assert kinds == [DR.N_RAYS + 0, DR.N_RAYS + 2]  # columns first, then rows
+    assert all(DR.draw_lines(i, rules) == o for i, o in zip(ins, outs))
+
+
 def test_areas_beside_inside_and_enclosed_by_cells() -> None:
     """The area kinds: the edge and corner neighbours, the bounding box, the enclosed holes."""
     area = {name: DR.N_RAYS + DR.N_GAPS + i for i, name in enumerate(DR.AREAS)}
