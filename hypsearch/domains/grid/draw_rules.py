@@ -17,7 +17,7 @@ from typing import Sequence
 
 import numpy as np
 
-from hypsearch.domains.grid.labels import label, pad1
+from hypsearch.domains.grid.labels import enclosed, label
 from hypsearch.domains.grid.values import Grid
 
 DIRS = ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
@@ -110,9 +110,7 @@ def _area(src: np.ndarray, free: np.ndarray, area: str) -> np.ndarray:
             ys, xs = np.nonzero(lab == k)
             inside[ys.min():ys.max() + 1, xs.min():xs.max() + 1] = True
         return inside & free
-    open_ = pad1(~src, True)
-    lab = label(open_.astype(np.int8), open_, False, False)
-    return (lab != lab[0, 0])[1:-1, 1:-1] & free
+    return enclosed(src) & free
 
 
 def _paint(a: np.ndarray, rule: Rule) -> list[tuple[np.ndarray, int]]:

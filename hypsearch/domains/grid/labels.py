@@ -65,6 +65,13 @@ def label(a: np.ndarray, mask: np.ndarray, by_color: bool, diag: bool) -> np.nda
     return np.where(mask, lab, 0)
 
 
+def enclosed(walls: np.ndarray) -> np.ndarray:
+    """The cells off `walls` that no 4-path of such cells joins to the grid's border (an object's holes)."""
+    free = pad1(~walls, True)
+    lab = label(free.astype(np.int8), free, False, False)
+    return (free & (lab != lab[0, 0]))[1:-1, 1:-1]
+
+
 @lru_cache(maxsize=4096)
 def objects(g: Grid, by_color: bool, diag: bool) -> tuple[Obj, ...]:
     """The grid's connected objects on background 0 (single-colour when `by_color`; 8-connected when `diag`),

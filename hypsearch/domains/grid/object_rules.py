@@ -16,7 +16,7 @@ from typing import Sequence
 
 import numpy as np
 
-from hypsearch.domains.grid.labels import label, pad1
+from hypsearch.domains.grid.labels import enclosed
 from hypsearch.domains.grid.local_rules import components
 from hypsearch.domains.grid.values import Grid
 
@@ -45,9 +45,7 @@ def blobs(g: Grid) -> tuple[tuple[np.ndarray, int, tuple[int, int, int, int]], .
 
 def _holes(box: np.ndarray) -> int:
     """Cells inside the object's bounding box, not on it, that no 4-path of such cells joins to the outside."""
-    free = pad1(~box, True)
-    lab = label(free.astype(np.int8), free, False, False)
-    return int(np.count_nonzero(free & (lab != lab[0, 0])))
+    return int(np.count_nonzero(enclosed(box)))
 
 
 @lru_cache(maxsize=256)

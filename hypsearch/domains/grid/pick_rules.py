@@ -16,7 +16,7 @@ from typing import Sequence
 
 import numpy as np
 
-from hypsearch.domains.grid.labels import label, objects, pad1
+from hypsearch.domains.grid.labels import enclosed, objects
 from hypsearch.domains.grid.values import Grid, Obj
 
 CUTS = ("objects4", "objects8", "mc_objects4", "mc_objects8", "colours", "objects8_bg", "mc_objects8_bg")
@@ -33,10 +33,9 @@ then how it relates to the others, then where it lies; `under_*` count what lies
 colours included)."""
 
 
-def _holes(mask: np.ndarray) -> int:
-    free = pad1(~mask, True)
-    lab = label(free.astype(np.int8), free, False, False)
-    return int(np.count_nonzero(free & (lab != lab[0, 0])))
+def _holes(box: np.ndarray) -> int:
+    """Cells inside the object's bounding box, not on it, that no 4-path of such cells joins to the outside."""
+    return int(np.count_nonzero(enclosed(box)))
 
 
 def _colour_objects(g: Grid) -> tuple[Obj, ...]:
