@@ -204,3 +204,33 @@ def test_object_tables_pack_into_one_int_and_back(table: dict[int, int]) -> None
     from hypsearch.domains.grid import object_rules as OR
 
     assert OR._unpack(OR._pack(table)) == table
+
+
+def test_a_task_whose_colour_is_the_rarest_one_is_solved_on_renamed_colours() -> None:
+    """Blank cells take the input's rarer colour, a different one in each pair: no fixed colour explains the
+    pairs, but renamed by frequency every pair is "fill 0 with colour 2"; the program names the colours back
+    from the test input, whose colours training never showed."""
+    from hypsearch.domains.grid import colour_ranks as CN
+    from hypsearch.domains.grid.search import X
+
+    ins = (g("1102/1100/0100"), g("3300/3340/0030"), g("0550/5506/0050"))
+    outs = (g("1122/1122/2122"), g("3344/3344/4434"), g("6556/5566/6656"))
+    assert CN.worth_renaming(ins, outs)
+    data = TaskData(ins, outs, (g("7707/0870"),))
+    found = solve_data(data, time.monotonic() + 30.0)
+    assert found and found[0][1] == (g("7787/8878"),)
+    assert found[0][0].op == "denorm_colors" and found[0][0].args[1] == X
+    assert not CN.worth_renaming((g("10"), g("01")), (g("11"), g("01")))  # the same colours in every output
+
+
+@settings(max_examples=100, deadline=None)
+@given(grids, grids)
+def test_renamed_colours_are_named_back_exactly(a: list[list[int]], b: list[list[int]]) -> None:
+    """`denorm_colors` undoes `norm_colors` for the same input, whatever grid it is applied to."""
+    from hypsearch.domains.grid import colour_ranks as CN
+
+    ref, other = Grid.from_lists(a), Grid.from_lists(b)
+    assert CN.denorm_colors(CN.norm_colors(ref), ref) == ref
+    assert (CN._ranks(ref)[CN.denorm_colors(other, ref).a] == other.a).all()
+    counts = np.bincount(CN.norm_colors(ref).a.ravel(), minlength=10)[1:]
+    assert all(counts[i] >= counts[i + 1] for i in range(8))  # commonest first

@@ -25,6 +25,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 import numpy as np
 
 from hypsearch.domains.grid import cell_rules as CR
+from hypsearch.domains.grid import colour_ranks as CN
 from hypsearch.domains.grid import draw_rules as DR
 from hypsearch.domains.grid import local_rules as LR
 from hypsearch.domains.grid import pick_rules as PR
@@ -259,7 +260,7 @@ def build_steps(data: TaskData) -> tuple[list[Step], list[Step]]:
     lines_out = all(1 in o.shape for o in data.train_out)
     smaller = all(o.a.size < i.a.size for i, o in zip(data.train_in, data.train_out))
     for p in P.PRIMITIVES:
-        if p.arg_types == ("Grid",) and p.ret_type == "Grid" and p.name != "blank":
+        if p.arg_types == ("Grid",) and p.ret_type == "Grid" and p.name not in ("blank", "norm_colors"):
             if p.name in LINE_OUTPUT and not lines_out:
                 continue
             add(A(p.name, X), p.name in LIGHT_UNARY)
@@ -951,22 +952,51 @@ def predict(term: Term, inputs: Sequence[Grid]) -> tuple[Grid, ...] | None:
     return outs
 
 
+RENAMED_SHARE = 0.6
+"""Share of the time the plain search gets when the task is worth renaming (`colour_ranks`); the renamed
+search has the rest, if the plain one found no fit without doubts."""
+
+
 def fits(data: TaskData, deadline: float, *, max_depth: int = 3,
          stats: SearchStats | None = None, seeds: Any = None) -> Iterator[SEL.Fit]:
     """The search's fits with their test answers and doubts (fits that fail on a test input are dropped).
 
     Once a fit without doubts is found at depth d, the search finishes level d (for other candidates
-    answering the tests differently) and stops; fits that break an expectation do not stop it.
+    answering the tests differently) and stops; fits that break an expectation do not stop it.  When the
+    outputs' colours agree only once each pair's colours are renamed by frequency (`colour_ranks`), and the
+    plain search (given `RENAMED_SHARE` of the time) found no fit without doubts, the renamed task is searched
+    too; its programs, wrapped to name the colours back, rank a level deeper.
     """
     stats = stats if stats is not None else SearchStats()
     expect = SEL.expectations(data.train_in, data.train_out)
-    for term, depth in search(data, deadline, max_depth=max_depth, stats=stats, seeds=seeds):
+    renamed = seeds is None and CN.worth_renaming(data.train_in, data.train_out)
+    plain_deadline = deadline
+    if renamed:
+        plain_deadline = time.monotonic() + RENAMED_SHARE * max(deadline - time.monotonic(), 0.0)
+    settled = False
+    for fit in _fits(data, search(data, plain_deadline, max_depth=max_depth, stats=stats, seeds=seeds), stats,
+                     expect, lambda t: t, 0):
+        settled |= fit.doubts == 0 and fit.depth < FALLBACK - 1
+        yield fit
+    if not renamed or settled:
+        return
+    r = TaskData(*CN.rename_pairs(data.train_in, data.train_out, data.test_in))
+    inner = SearchStats()
+    yield from _fits(data, search(r, deadline, max_depth=max_depth, stats=inner), inner, expect,
+                     lambda t: CN.wrap(t, X), 1)
+
+
+def _fits(data: TaskData, found: Iterator[tuple[Term, int]], stats: SearchStats, expect: SEL.Expectations,
+          wrap: Callable[[Term], Term], later: int) -> Iterator[SEL.Fit]:
+    """`found`'s programs, wrapped, as fits on `data`'s test inputs, `later` levels deeper."""
+    for term, depth in found:
         if depth > stats.stop_depth and depth != FALLBACK:
             continue  # the search stops after this level; guesses may still fill a free attempt
+        term = wrap(term)
         pred = predict(term, data.test_in)
         if pred is None:
             continue
-        fit = SEL.Fit(term, depth, pred, expect.doubts(data.test_in, pred))
+        fit = SEL.Fit(term, depth + later if depth != FALLBACK else depth, pred, expect.doubts(data.test_in, pred))
         if fit.doubts == 0 and depth < FALLBACK - 1 and stats.stop_depth == 99:
             stats.stop_depth = depth
         yield fit
