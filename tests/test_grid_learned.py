@@ -234,3 +234,16 @@ def test_renamed_colours_are_named_back_exactly(a: list[list[int]], b: list[list
     assert (CN._ranks(ref)[CN.denorm_colors(other, ref).a] == other.a).all()
     counts = np.bincount(CN.norm_colors(ref).a.ravel(), minlength=10)[1:]
     assert all(counts[i] >= counts[i + 1] for i in range(8))  # commonest first
+
+
+def test_regions_of_blank_cells_are_filled_by_a_learned_property() -> None:
+    """Blank regions closed off by walls become 4, those reaching the border stay blank: the table reads the
+    regions' border contact (checked leave-one-out) and fills a grid it has not seen."""
+    from hypsearch.domains.grid import object_rules as OR
+
+    ins = (g("11100/10100/11100"), g("022220/020020/022220/000000"), g("111110/100010/100010/111110"))
+    outs = (g("11100/14100/11100"), g("022220/024420/022220/000000"), g("111110/144410/144410/111110"))
+    fitted = OR.fit(ins, outs)
+    assert fitted is not None and fitted[0] >= OR.REGIONS
+    assert OR.FEATURES[fitted[0] - OR.REGIONS] == "touches_border"
+    assert OR.recolor_by(g("0000000/0555550/0500050/0555550"), *fitted) == g("0000000/0555550/0544450/0555550")

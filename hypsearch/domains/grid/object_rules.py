@@ -1,4 +1,5 @@
-"""Objects recoloured by one of their properties, learned from the examples (same-shape ARC tasks).
+"""Objects recoloured by one of their properties, learned from the examples (same-shape ARC tasks); or the
+regions of 0 cells between them filled by theirs.
 
 Each single-colour, 8-connected object of the grid is described by small-integer features (its size, size
 rank, height, width, enclosed holes, whether it touches the border, how many objects share its shape or
@@ -27,15 +28,16 @@ ENTRY_BITS = 13
 
 
 @lru_cache(maxsize=256)
-def blobs(g: Grid) -> tuple[tuple[np.ndarray, int, tuple[int, int, int, int]], ...]:
-    """The grid's single-colour 8-connected objects: (mask over the grid, colour, bounding box r0 r1 c0 c1).
+def blobs(g: Grid, regions: bool = False) -> tuple[tuple[np.ndarray, int, tuple[int, int, int, int]], ...]:
+    """The grid's single-colour 8-connected objects, or with `regions` its 4-connected regions of 0 cells:
+    (mask over the grid, colour, bounding box r0 r1 c0 c1).
 
     The labels are the cell rules' own (`local_rules.components`, memoised by content): the same state grids
     meet both fitters."""
     a = g.a
-    _, _, lab = components(a, True)
+    _, _, lab = components(a, not regions)
     out = []
-    for k in np.unique(lab[a != 0]).tolist():
+    for k in np.unique(lab[(a == 0) if regions else (a != 0)]).tolist():
         m = lab == k
         rows, cols = np.flatnonzero(m.any(axis=1)), np.flatnonzero(m.any(axis=0))
         ys, xs = np.nonzero(m)
@@ -49,9 +51,9 @@ def _holes(box: np.ndarray) -> int:
 
 
 @lru_cache(maxsize=256)
-def _features(g: Grid) -> tuple[tuple[int, ...], ...]:
-    """One feature tuple per object of `g`, in the order of `FEATURES`."""
-    objs = blobs(g)
+def _features(g: Grid, regions: bool = False) -> tuple[tuple[int, ...], ...]:
+    """One feature tuple per object (or region of 0 cells) of `g`, in the order of `FEATURES`."""
+    objs = blobs(g, regions)
     h, w = g.shape
     boxes = [m[r0:r1, c0:c1] for m, _, (r0, r1, c0, c1) in objs]
     sizes = [int(b.sum()) for b in boxes]
@@ -69,13 +71,16 @@ def _features(g: Grid) -> tuple[tuple[int, ...], ...]:
 
 FEATURES = ("size", "size_rank", "size_rank_up", "height", "width", "holes", "has_holes", "touches_border",
             "shape_count", "colour_count", "mirror_lr", "mirror_ud", "solid_box")
-"""Feature names, by index (the program's `feature` argument is 2 * index + 1 when keyed by colour too)."""
+"""Feature names, by index (the program's `feature` argument is 2 * index + 1 when keyed by colour too, and
+REGIONS + index for the regions of 0 cells)."""
 ORDER = (*range(0, 2 * len(FEATURES), 2), *range(1, 2 * len(FEATURES), 2))
-"""Features `fit` tries, colour-blind ones first."""
+"""Object features `fit` tries, colour-blind ones first."""
+REGIONS = 2 * len(FEATURES)
+"""Feature codes from this on read the grid's 4-connected regions of 0 cells, not its objects."""
 
 
 def _key(feature: int, colour: int, row: tuple[int, ...]) -> int | None:
-    index, by_colour = divmod(feature, 2)
+    index, by_colour = divmod(feature, 2) if feature < REGIONS else (feature - REGIONS, 0)
     value = row[index]
     if value > MAX_VALUE:
         return None
@@ -83,13 +88,15 @@ def _key(feature: int, colour: int, row: tuple[int, ...]) -> int | None:
 
 
 def recolor_by(g: Grid, feature: int, table: int) -> Grid:
-    """Repaint every object with the colour the table gives its feature value (keyed by colour too when
-    `feature` is odd); fails when an object's value has no entry."""
-    if not 0 <= feature < 2 * len(FEATURES) or table <= 0:
+    """Repaint every object (every region of 0 cells, for feature codes from REGIONS on) with the colour the
+    table gives its feature value (keyed by colour too when an object feature is odd); fails when an
+    object's value has no entry."""
+    if not 0 <= feature < REGIONS + len(FEATURES) or table <= 0:
         raise ValueError("no such object feature")
     entries = _unpack(table)
     out = g.a.copy()
-    for (m, c, _), row in zip(blobs(g), _features(g)):
+    regions = feature >= REGIONS
+    for (m, c, _), row in zip(blobs(g, regions), _features(g, regions)):
         key = _key(feature, c, row)
         if key not in entries:
             raise ValueError("an object's feature value is not in the table")
@@ -97,12 +104,12 @@ def recolor_by(g: Grid, feature: int, table: int) -> Grid:
     return Grid.adopt(out)
 
 
-def _targets(state: Sequence[Grid], outs: Sequence[Grid]) -> list[list[int]] | None:
-    """The colour each state's objects have in its output, when every object is one colour there."""
+def _targets(state: Sequence[Grid], outs: Sequence[Grid], regions: bool) -> list[list[int]] | None:
+    """The colour each state's objects (or regions) have in its output, when every one is one colour there."""
     wants = []
     for s, o in zip(state, outs):
         row = []
-        for m, _, _ in blobs(s):
+        for m, _, _ in blobs(s, regions):
             vals = o.a[m]
             if (vals != vals[0]).any():
                 return None
@@ -114,8 +121,9 @@ def _targets(state: Sequence[Grid], outs: Sequence[Grid]) -> list[list[int]] | N
 def _table(state: Sequence[Grid], wants: Sequence[Sequence[int]], feature: int) -> dict[int, int] | None:
     """The table {key: colour} that repaints every state's objects into their `wants`, if one exists."""
     table: dict[int, int] = {}
+    regions = feature >= REGIONS
     for s, want_s in zip(state, wants):
-        for (_, c, _), row, want in zip(blobs(s), _features(s), want_s):
+        for (_, c, _), row, want in zip(blobs(s, regions), _features(s, regions), want_s):
             key = _key(feature, c, row)
             if key is None or table.setdefault(key, want) != want:
                 return None
@@ -147,16 +155,21 @@ def _unpack(code: int) -> dict[int, int]:
 def fit(state: Sequence[Grid], outs: Sequence[Grid]) -> tuple[int, int] | None:
     """(feature, table) of the first feature whose table repaints every state into its output and predicts
     each train pair from the others (leave-one-out); None when the outputs are not the states' objects
-    recoloured, or no feature generalises."""
-    if len(state) < 2 or any(s.shape != o.shape or not np.array_equal(s.a == 0, o.a == 0)
-                             for s, o in zip(state, outs)):
+    recoloured (or their regions of 0 cells filled), or no feature generalises."""
+    if len(state) < 2 or any(s.shape != o.shape for s, o in zip(state, outs)):
         return None
     if all(s == o for s, o in zip(state, outs)):
         return None
-    wants = _targets(state, outs)
+    if all(np.array_equal(s.a == 0, o.a == 0) for s, o in zip(state, outs)):
+        regions, order = False, ORDER
+    elif all(np.array_equal(s.a[s.a != 0], o.a[s.a != 0]) for s, o in zip(state, outs)):
+        regions, order = True, tuple(range(REGIONS, REGIONS + len(FEATURES)))
+    else:
+        return None
+    wants = _targets(state, outs, regions)
     if wants is None:
         return None
-    for feature in ORDER:
+    for feature in order:
         table = _table(state, wants, feature)
         if table is None:
             continue
