@@ -215,9 +215,9 @@ def test_a_task_whose_colour_is_the_rarest_one_is_solved_on_renamed_colours() ->
 
     ins = (g("1102/1100/0100"), g("3300/3340/0030"), g("0550/5506/0050"))
     outs = (g("1122/1122/2122"), g("3344/3344/4434"), g("6556/5566/6656"))
-    assert CN.worth_renaming(ins, outs)
+    assert [r.name for r in CN.worth_renaming(ins, outs)] == ["ranks"]
     data = TaskData(ins, outs, (g("7707/0870"),))
-    found = solve_data(data, time.monotonic() + 30.0)
+    found = solve_data(data, time.monotonic() + 15.0)
     assert found and found[0][1] == (g("7787/8878"),)
     assert found[0][0].op == "denorm_colors" and found[0][0].args[1] == X
     assert not CN.worth_renaming((g("10"), g("01")), (g("11"), g("01")))  # the same colours in every output
@@ -231,6 +231,7 @@ def test_renamed_colours_are_named_back_exactly(a: list[list[int]], b: list[list
 
     ref, other = Grid.from_lists(a), Grid.from_lists(b)
     assert CN.denorm_colors(CN.norm_colors(ref), ref) == ref
+    assert CN.bg_back(CN.bg_to_zero(ref), ref) == ref
     assert (CN._ranks(ref)[CN.denorm_colors(other, ref).a] == other.a).all()
     counts = np.bincount(CN.norm_colors(ref).a.ravel(), minlength=10)[1:]
     assert all(counts[i] >= counts[i + 1] for i in range(8))  # commonest first
@@ -247,3 +248,17 @@ def test_regions_of_blank_cells_are_filled_by_a_learned_property() -> None:
     assert fitted is not None and fitted[0] >= OR.REGIONS
     assert OR.FEATURES[fitted[0] - OR.REGIONS] == "touches_border"
     assert OR.recolor_by(g("0000000/0555550/0500050/0555550"), *fitted) == g("0000000/0555550/0544450/0555550")
+
+
+def test_a_task_on_a_coloured_background_is_solved_with_the_background_as_zero() -> None:
+    """On a background of 8, each 3 shoots a line of 4 to the right up to the next cell: drawn lines read 0 as
+    blank, so only the task renamed with its background as 0 is explained, and the answer is named back."""
+    from hypsearch.domains.grid import colour_ranks as CN
+
+    ins = (g("38888/88888/88388"), g("88888/38818/88888"), g("38828/88888"))
+    outs = (g("34444/88888/88344"), g("88888/34418/88888"), g("34428/88888"))
+    assert [r.name for r in CN.worth_renaming(ins, outs)] == ["background"]
+    data = TaskData(ins, outs, (g("88838/38888"),))
+    found = solve_data(data, time.monotonic() + 15.0)
+    assert found and found[0][1] == (g("88834/34444"),)
+    assert found[0][0].op == "bg_back"

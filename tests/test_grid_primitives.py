@@ -130,6 +130,8 @@ CASES: dict[str, tuple[Any, Any]] = {
     "pick_object": ((g("1100/0000/0222"), 1), g("222")),  # objects8, own cells, the largest
     "norm_colors": ((g("3303/0550"),), g("1101/0220")),  # 3 is commonest, then 5
     "denorm_colors": ((g("1102/0230"), g("3303/0550")), g("3305/0510")),  # 1, 2, 3 named back 3, 5, 1
+    "bg_to_zero": ((g("880/812"),), g("008/012")),
+    "bg_back": ((g("003/012"), g("880/812")), g("883/812")),
     "repair_tiling": ((g("1212/2100/1212"), 0), g("1212/2121/1212")),
     "tiling_hole": ((g("1212/2100/1212"), 0), g("21")),
     "parts_sep": ((g("151/555/152"),), 4),

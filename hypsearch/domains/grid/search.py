@@ -260,7 +260,7 @@ def build_steps(data: TaskData) -> tuple[list[Step], list[Step]]:
     lines_out = all(1 in o.shape for o in data.train_out)
     smaller = all(o.a.size < i.a.size for i, o in zip(data.train_in, data.train_out))
     for p in P.PRIMITIVES:
-        if p.arg_types == ("Grid",) and p.ret_type == "Grid" and p.name not in ("blank", "norm_colors"):
+        if p.arg_types == ("Grid",) and p.ret_type == "Grid" and p.name not in ("blank", "norm_colors", "bg_to_zero"):
             if p.name in LINE_OUTPUT and not lines_out:
                 continue
             add(A(p.name, X), p.name in LIGHT_UNARY)
@@ -954,7 +954,7 @@ def predict(term: Term, inputs: Sequence[Grid]) -> tuple[Grid, ...] | None:
 
 RENAMED_SHARE = 0.6
 """Share of the time the plain search gets when the task is worth renaming (`colour_ranks`); the renamed
-search has the rest, if the plain one found no fit without doubts."""
+searches share the rest, if the plain one found no fit without doubts."""
 
 
 def fits(data: TaskData, deadline: float, *, max_depth: int = 3,
@@ -962,28 +962,34 @@ def fits(data: TaskData, deadline: float, *, max_depth: int = 3,
     """The search's fits with their test answers and doubts (fits that fail on a test input are dropped).
 
     Once a fit without doubts is found at depth d, the search finishes level d (for other candidates
-    answering the tests differently) and stops; fits that break an expectation do not stop it.  When the
-    outputs' colours agree only once each pair's colours are renamed by frequency (`colour_ranks`), and the
-    plain search (given `RENAMED_SHARE` of the time) found no fit without doubts, the renamed task is searched
-    too; its programs, wrapped to name the colours back, rank a level deeper.
+    answering the tests differently) and stops; fits that break an expectation do not stop it.  When the task
+    looks more uniform with each pair's colours renamed by its input (`colour_ranks`: by frequency rank, or
+    with the background as 0), and the plain search (given `RENAMED_SHARE` of the time) found no fit without
+    doubts, the renamed tasks are searched too; their programs, wrapped to name the colours back, rank a
+    level deeper.
     """
     stats = stats if stats is not None else SearchStats()
     expect = SEL.expectations(data.train_in, data.train_out)
-    renamed = seeds is None and CN.worth_renaming(data.train_in, data.train_out)
+    renamings = CN.worth_renaming(data.train_in, data.train_out) if seeds is None else ()
     plain_deadline = deadline
-    if renamed:
+    if renamings:
         plain_deadline = time.monotonic() + RENAMED_SHARE * max(deadline - time.monotonic(), 0.0)
     settled = False
     for fit in _fits(data, search(data, plain_deadline, max_depth=max_depth, stats=stats, seeds=seeds), stats,
                      expect, lambda t: t, 0):
         settled |= fit.doubts == 0 and fit.depth < FALLBACK - 1
         yield fit
-    if not renamed or settled:
-        return
-    r = TaskData(*CN.rename_pairs(data.train_in, data.train_out, data.test_in))
-    inner = SearchStats()
-    yield from _fits(data, search(r, deadline, max_depth=max_depth, stats=inner), inner, expect,
-                     lambda t: CN.wrap(t, X), 1)
+    for k, renaming in enumerate(renamings):
+        if settled:
+            return
+        now = time.monotonic()
+        part_deadline = now + max(deadline - now, 0.0) / (len(renamings) - k)
+        inner = SearchStats()
+        for fit in _fits(data, search(TaskData(*renaming.pairs(data.train_in, data.train_out, data.test_in)),
+                                      part_deadline, max_depth=max_depth, stats=inner),
+                         inner, expect, lambda t, r=renaming: r.wrap(t, X), 1):
+            settled |= fit.doubts == 0 and fit.depth < FALLBACK - 1
+            yield fit
 
 
 def _fits(data: TaskData, found: Iterator[tuple[Term, int]], stats: SearchStats, expect: SEL.Expectations,
