@@ -232,6 +232,7 @@ def test_renamed_colours_are_named_back_exactly(a: list[list[int]], b: list[list
     ref, other = Grid.from_lists(a), Grid.from_lists(b)
     assert CN.denorm_colors(CN.norm_colors(ref), ref) == ref
     assert CN.bg_back(CN.bg_to_zero(ref), ref) == ref
+    assert CN.bg_ranks_back(CN.bg_ranks(ref), ref) == ref
     assert (CN._ranks(ref)[CN.denorm_colors(other, ref).a] == other.a).all()
     counts = np.bincount(CN.norm_colors(ref).a.ravel(), minlength=10)[1:]
     assert all(counts[i] >= counts[i + 1] for i in range(8))  # commonest first

@@ -4,7 +4,7 @@ or with the commonest colour as 0 (tasks on a coloured background, for primitive
 
 `norm_colors` renumbers a grid's non-zero colours 1, 2, ... from the most to the least frequent (ties by
 colour), the colours it lacks after them in order; 0 stays 0.  `bg_to_zero` swaps the commonest colour with
-0.  The search may solve a task on the renamed grids: the program `(denorm_colors (f (norm_colors x)) x)`
+0; `bg_ranks` does both (the commonest colour as 0, the rest by rank).  The search may solve a task on the renamed grids: the program `(denorm_colors (f (norm_colors x)) x)`
 renames, runs `f`, and names the colours back from the same input, so it is a plain term of the grid DSL.
 """
 
@@ -52,6 +52,29 @@ def _bg_swap(g: Grid) -> np.ndarray:
     return perm
 
 
+@lru_cache(maxsize=1024)
+def _bg_ranks(g: Grid) -> np.ndarray:
+    """The commonest colour as 0, the others (0 among them) renumbered 1, 2, ... by frequency, as `_ranks`."""
+    counts = np.bincount(g.a.ravel(), minlength=10)
+    b = int(counts.argmax())
+    rest = sorted((c for c in range(10) if counts[c] and c != b), key=lambda c: (-counts[c], c))
+    rest += [c for c in range(10) if not counts[c] and c != b]
+    perm = np.zeros(10, np.uint8)
+    perm[rest] = np.arange(1, 10, dtype=np.uint8)
+    perm.flags.writeable = False
+    return perm
+
+
+def bg_ranks(g: Grid) -> Grid:
+    """The commonest colour becomes 0 and the others 1, 2, ... from the most to the least frequent."""
+    return Grid.adopt(_bg_ranks(g)[g.a])
+
+
+def bg_ranks_back(g: Grid, ref: Grid) -> Grid:
+    """Give g's colours back the names `bg_ranks` took from `ref`."""
+    return Grid.adopt(np.argsort(_bg_ranks(ref)).astype(np.uint8)[g.a])
+
+
 def bg_to_zero(g: Grid) -> Grid:
     """Swap the grid's commonest colour (its background) with 0."""
     return Grid.adopt(_bg_swap(g)[g.a])
@@ -66,12 +89,21 @@ def _colour_sets(grids: Sequence[Grid]) -> set[frozenset[int]]:
     return {frozenset(np.unique(o.a).tolist()) for o in grids}
 
 
-def _ranks_worth(train_in: Sequence[Grid], train_out: Sequence[Grid]) -> bool:
+def _agree_once_renamed(perm: Callable[[Grid], np.ndarray], train_in: Sequence[Grid],
+                        train_out: Sequence[Grid]) -> bool:
     """The outputs' colours differ between pairs but agree once each pair is renamed by its input."""
     if len(train_in) < 2 or len(_colour_sets(train_out)) == 1:
         return False
-    renamed = [Grid.adopt(_ranks(i)[o.a]) for i, o in zip(train_in, train_out)]
+    renamed = [Grid.adopt(perm(i)[o.a]) for i, o in zip(train_in, train_out)]
     return len(_colour_sets(renamed)) == 1
+
+
+def _ranks_worth(train_in: Sequence[Grid], train_out: Sequence[Grid]) -> bool:
+    return _agree_once_renamed(_ranks, train_in, train_out)
+
+
+def _bg_ranks_worth(train_in: Sequence[Grid], train_out: Sequence[Grid]) -> bool:
+    return _bg_worth(train_in, train_out) and _agree_once_renamed(_bg_ranks, train_in, train_out)
 
 
 def _bg_worth(train_in: Sequence[Grid], train_out: Sequence[Grid]) -> bool:
@@ -104,7 +136,8 @@ class Renaming:
 
 
 RENAMINGS = (Renaming("ranks", _ranks, _ranks_worth, "norm_colors", "denorm_colors"),
-             Renaming("background", _bg_swap, _bg_worth, "bg_to_zero", "bg_back"))
+             Renaming("background", _bg_swap, _bg_worth, "bg_to_zero", "bg_back"),
+             Renaming("background and ranks", _bg_ranks, _bg_ranks_worth, "bg_ranks", "bg_ranks_back"))
 """The renamings the search tries, in order, when the plain search finds nothing."""
 
 

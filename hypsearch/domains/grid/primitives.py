@@ -15,7 +15,8 @@ import numpy as np
 
 from hypsearch.core.domain import Primitive
 from hypsearch.domains.grid.cell_rules import cell_rules
-from hypsearch.domains.grid.colour_ranks import bg_back, bg_to_zero, denorm_colors, norm_colors
+from hypsearch.domains.grid.colour_ranks import (bg_back, bg_ranks, bg_ranks_back, bg_to_zero, denorm_colors,
+                                                  norm_colors)
 from hypsearch.domains.grid.draw_rules import draw_lines
 from hypsearch.domains.grid.object_rules import recolor_by
 from hypsearch.domains.grid.pick_rules import pick_object
@@ -1359,6 +1360,6 @@ PRIMITIVES: tuple[Primitive, ...] = tuple(
     + [_p(cell_rules, (G, I), G, cost=3), _p(recolor_by, (G, I, I), G, cost=3),
        _p(draw_lines, (G, I), G, cost=3), _p(pick_object, (G, I), G, cost=3),
        _p(norm_colors, (G,), G, cost=2), _p(denorm_colors, (G, G), G, cost=2), _p(bg_to_zero, (G,), G, cost=2),
-       _p(bg_back, (G, G), G, cost=2)]
+       _p(bg_back, (G, G), G, cost=2), _p(bg_ranks, (G,), G, cost=2), _p(bg_ranks_back, (G, G), G, cost=2)]
 )
 """Every grid primitive, registered with its signature and one-line doc."""

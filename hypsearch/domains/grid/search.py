@@ -242,6 +242,10 @@ LIGHT_UNARY = ("rot90", "rot180", "rot270", "flip_h", "flip_v", "transpose", "an
                "swap_colors", "repeated_half")
 
 
+NOT_STEPS = frozenset({"blank", "norm_colors", "bg_to_zero", "bg_ranks"})
+"""Grid-to-grid primitives the search never takes as a step (renamings are tried as whole tasks instead)."""
+
+
 def build_steps(data: TaskData) -> tuple[list[Step], list[Step]]:
     """All steps for a task (parameters inferred from its grids), and the light subset for deep levels."""
     in_cols = _colors(data.train_in)
@@ -260,7 +264,7 @@ def build_steps(data: TaskData) -> tuple[list[Step], list[Step]]:
     lines_out = all(1 in o.shape for o in data.train_out)
     smaller = all(o.a.size < i.a.size for i, o in zip(data.train_in, data.train_out))
     for p in P.PRIMITIVES:
-        if p.arg_types == ("Grid",) and p.ret_type == "Grid" and p.name not in ("blank", "norm_colors", "bg_to_zero"):
+        if p.arg_types == ("Grid",) and p.ret_type == "Grid" and p.name not in NOT_STEPS:
             if p.name in LINE_OUTPUT and not lines_out:
                 continue
             add(A(p.name, X), p.name in LIGHT_UNARY)
@@ -957,6 +961,10 @@ RENAMED_SHARE = 0.6
 searches share the rest, if the plain one found no fit without doubts."""
 
 
+RENAMED_MIN = 1.0
+"""Seconds a renamed search needs at least to be started."""
+
+
 def fits(data: TaskData, deadline: float, *, max_depth: int = 3,
          stats: SearchStats | None = None, seeds: Any = None) -> Iterator[SEL.Fit]:
     """The search's fits with their test answers and doubts (fits that fail on a test input are dropped).
@@ -980,9 +988,9 @@ def fits(data: TaskData, deadline: float, *, max_depth: int = 3,
         settled |= fit.doubts == 0 and fit.depth < FALLBACK - 1
         yield fit
     for k, renaming in enumerate(renamings):
-        if settled:
-            return
         now = time.monotonic()
+        if settled or deadline - now < RENAMED_MIN:
+            return  # a renamed search's first fits near the root are not cut short: leave it room for them
         part_deadline = now + max(deadline - now, 0.0) / (len(renamings) - k)
         inner = SearchStats()
         for fit in _fits(data, search(TaskData(*renaming.pairs(data.train_in, data.train_out, data.test_in)),
