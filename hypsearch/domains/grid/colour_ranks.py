@@ -20,16 +20,22 @@ from hypsearch.core.program import App, Term, Var, substitute
 from hypsearch.domains.grid.values import Grid
 
 
-@lru_cache(maxsize=1024)
-def _ranks(g: Grid) -> np.ndarray:
-    """colour → its new name under `g`'s frequency order (a permutation of 0..9 fixing 0)."""
+def _ranked(g: Grid, blank: int) -> np.ndarray:
+    """colour → new name: `blank` becomes 0, the other colours 1, 2, ... from the most to the least frequent in
+    `g` (ties by colour), the colours `g` lacks after them in order (a permutation of 0..9)."""
     counts = np.bincount(g.a.ravel(), minlength=10)
-    order = sorted((c for c in range(1, 10) if counts[c]), key=lambda c: (-counts[c], c))
-    order += [c for c in range(1, 10) if not counts[c]]
+    order = sorted((c for c in range(10) if counts[c] and c != blank), key=lambda c: (-counts[c], c))
+    order += [c for c in range(10) if not counts[c] and c != blank]
     perm = np.zeros(10, np.uint8)
     perm[order] = np.arange(1, 10, dtype=np.uint8)
     perm.flags.writeable = False
     return perm
+
+
+@lru_cache(maxsize=1024)
+def _ranks(g: Grid) -> np.ndarray:
+    """colour → its new name under `g`'s frequency order, 0 kept as 0."""
+    return _ranked(g, 0)
 
 
 def norm_colors(g: Grid) -> Grid:
@@ -54,15 +60,8 @@ def _bg_swap(g: Grid) -> np.ndarray:
 
 @lru_cache(maxsize=1024)
 def _bg_ranks(g: Grid) -> np.ndarray:
-    """The commonest colour as 0, the others (0 among them) renumbered 1, 2, ... by frequency, as `_ranks`."""
-    counts = np.bincount(g.a.ravel(), minlength=10)
-    b = int(counts.argmax())
-    rest = sorted((c for c in range(10) if counts[c] and c != b), key=lambda c: (-counts[c], c))
-    rest += [c for c in range(10) if not counts[c] and c != b]
-    perm = np.zeros(10, np.uint8)
-    perm[rest] = np.arange(1, 10, dtype=np.uint8)
-    perm.flags.writeable = False
-    return perm
+    """The commonest colour as 0, the others (0 among them) renumbered 1, 2, ... by frequency."""
+    return _ranked(g, int(np.bincount(g.a.ravel(), minlength=10).argmax()))
 
 
 def bg_ranks(g: Grid) -> Grid:
