@@ -28,8 +28,8 @@ from hypsearch.domains.grid import cell_rules as CR
 from hypsearch.domains.grid import colour_ranks as CN
 from hypsearch.domains.grid import draw_rules as DR
 from hypsearch.domains.grid import local_rules as LR
-from hypsearch.domains.grid import pick_rules as PR
 from hypsearch.domains.grid import object_rules as OR
+from hypsearch.domains.grid import pick_rules as PR
 from hypsearch.domains.grid import primitives as P
 from hypsearch.domains.grid import select as SEL
 from hypsearch.domains.grid.values import Grid
