@@ -17,7 +17,7 @@ from typing import Sequence
 
 import numpy as np
 
-from hypsearch.domains.grid.labels import enclosed, label
+from hypsearch.domains.grid.labels import enclosed, label, shifted
 from hypsearch.domains.grid.values import Grid
 
 DIRS = ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
@@ -54,11 +54,7 @@ Rule = tuple[int, int, int, int]
 
 def _shift(m: np.ndarray, dy: int, dx: int) -> np.ndarray:
     """The mask moved one cell by (dy, dx); cells moved in from outside are False."""
-    h, w = m.shape
-    out = np.zeros_like(m)
-    out[max(dy, 0):h + min(dy, 0), max(dx, 0):w + min(dx, 0)] = m[max(-dy, 0):h - max(dy, 0),
-                                                                   max(-dx, 0):w - max(dx, 0)]
-    return out
+    return shifted(m, False)(-dy, -dx)
 
 
 def _reach(src: np.ndarray, free: np.ndarray, dy: int, dx: int, through: bool) -> np.ndarray:
