@@ -92,6 +92,25 @@ def test_repair_tiling_fills_holes_consistently(th: int, tw: int, ny: int, nx: i
     assert fixed == full
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.integers(6, 10), st.integers(6, 10), st.sampled_from((1, -1)), st.data())
+def test_repair_tiling_continues_diagonal_stripes(h: int, w: int, sign: int, data: st.DataObject) -> None:
+    colours = data.draw(st.lists(st.integers(1, 9), min_size=2, max_size=3, unique=True))
+    ys, xs = np.arange(h)[:, None], np.arange(w)[None, :]
+    full = np.array(colours, dtype=np.uint8)[(ys + sign * xs) % len(colours)]
+    # only a band of diagonals from one corner is known: too little overlap for a row-and-column period
+    keep = (ys + xs if sign == 1 else ys + (w - 1 - xs)) < data.draw(st.integers(len(colours), len(colours) + 2))
+    holed = np.where(keep, full, 0).astype(np.uint8)
+    fixed = P.repair_tiling(Grid(holed), 0)
+    assert np.array_equal(fixed.a[keep], full[keep])
+    assert fixed == Grid(full)
+
+
+def test_repair_tiling_fails_without_a_pattern() -> None:
+    with pytest.raises(ValueError):
+        P.repair_tiling(g("1230/4560/7890"), 0)
+
+
 def test_search_learns_a_local_rule_and_predicts_the_test() -> None:
     # every 0 cell between two cells of the same colour on a row takes that colour, else stays
     data = TaskData(

@@ -499,15 +499,37 @@ def _repair_tiling(g: Grid, c: int) -> np.ndarray:
     py, px = _period(a, known, 0), _period(a, known, 1)
     h, w = a.shape
     if py == h and px == w:
-        raise ValueError("not periodic")
+        return _repair_diagonal(a, hole)
     cls = (np.arange(h)[:, None] % py) * px + (np.arange(w)[None, :] % px)
-    vals = np.full(py * px, 10, dtype=np.int64)
-    vals[cls[known]] = a[known]
-    lo = np.full(py * px, 10, dtype=np.int64)
+    filled = _fill_classes(a, hole, cls, py * px)
+    return _repair_diagonal(a, hole) if filled is None else filled
+
+
+def _fill_classes(a: np.ndarray, hole: np.ndarray, cls: np.ndarray, n: int) -> np.ndarray | None:
+    """Fill the hole from the one colour the known cells of each class share (None if a class disagrees or is
+    all hole)."""
+    known = ~hole
+    lo = np.full(n, 10, dtype=np.int64)
     np.minimum.at(lo, cls[known], a[known].astype(np.int64))
+    vals = np.full(n, -1, dtype=np.int64)
+    np.maximum.at(vals, cls[known], a[known].astype(np.int64))
+    vals[vals < 0] = 10
     if (lo != vals).any() or (vals[cls[hole]] == 10).any():
-        raise ValueError("inconsistent tiling")
+        return None
     return np.where(hole, vals[cls], a).astype(np.uint8)
+
+
+def _repair_diagonal(a: np.ndarray, hole: np.ndarray) -> np.ndarray:
+    """Fill the hole from the smallest period along either diagonal (stripes `(y ± x) mod k`) that the known
+    cells agree with: the tilings no row-and-column period describes."""
+    h, w = a.shape
+    ys, xs = np.arange(h)[:, None], np.arange(w)[None, :]
+    for k in range(2, max(h, w)):
+        for cls in ((ys + xs) % k, (ys - xs) % k):
+            filled = _fill_classes(a, hole, cls, k)
+            if filled is not None:
+                return filled
+    raise ValueError("no consistent tiling")
 
 
 def repair_tiling(g: Grid, c: int) -> Grid:
