@@ -153,6 +153,9 @@ CASES: dict[str, tuple[Any, Any]] = {
     "minor_colors_by_count": ((g("122/333"),), g("2/1")),
     "colors_by_size": ((g("1033/0003/2200"),), g("3/2/1")),
     "count_row": ((g("10/22"),), g("222")),
+    "color_histogram": ((g("221/231/111"),), g("123/120/120/100/100")),
+    "color_strip": ((g("4422288/4442228/4422228"),), g("428")),
+    "eye": ((2, 3), g("30/03")),
     "obj_crop": ((objs(TWO)[1],), g("22")),
     "crop_at": ((g("123/456/789"), objs(g("000/011/000"))[0]), g("56")),
     "paint": ((g("000/000"), objs(g("000/011"))[0]), g("000/011")),
@@ -233,3 +236,20 @@ def test_a_uniform_row_of_content_is_not_a_separator() -> None:
     assert P.top_half(g("090/999/900/100/010/001")) == g("090/999/900")
     # a row of 5 holding the only 5s divides the grid
     assert P.top_half(g("12/55/34/67")) == g("12")
+
+
+def test_colour_summaries_read_bands_bars_and_counts() -> None:
+    """`color_strip` lists the colour bands in the order they lie (row for side-by-side bands, column for
+    stacked ones), `color_histogram` draws one bar per colour by count, `eye` shows a count as a diagonal."""
+    from hypsearch.domains.grid import primitives as P
+
+    def g(rows: str) -> Grid:
+        return Grid.from_lists([[int(c) for c in r] for r in rows.split("/")])
+
+    assert P.color_strip(g("4422288/4442228/4422228")) == g("428")
+    assert P.color_strip(g("222/282/888/555")) == g("2/8/5")
+    assert P.color_histogram(g("221/231/111")) == g("123/120/120/100/100")
+    assert P.eye(3, 8) == g("800/080/008")
+    for bad in (lambda: P.color_strip(g("11/11")), lambda: P.eye(0, 1), lambda: P.color_histogram(g("00"))):
+        with pytest.raises(ValueError):
+            bad()

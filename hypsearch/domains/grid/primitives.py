@@ -1149,6 +1149,43 @@ def colors_by_size(g: Grid) -> Grid:
     return _g(np.array(cols, dtype=np.uint8)[:, None])
 
 
+def color_histogram(g: Grid) -> Grid:
+    """A bar chart of the non-zero colours: one column each, most frequent first, filled from the top with
+    as many cells as the colour has (0 below)."""
+    counts = np.bincount(g.a.ravel(), minlength=10)
+    cols = _colour_order(g.a)
+    h = int(counts[cols[0]])
+    if h > MAX_SIDE:
+        raise ValueError("too tall")
+    out = np.zeros((h, len(cols)), dtype=np.uint8)
+    for j, c in enumerate(cols):
+        out[:counts[c], j] = c
+    return _g(out)
+
+
+def color_strip(g: Grid) -> Grid:
+    """The grid's bands of colour in order: its non-zero colours sorted by where they lie (mean column, or
+    mean row when the colours spread more from top to bottom), as a row (or a column)."""
+    cols = _colour_order(g.a)
+    if len(cols) < 2:
+        raise ValueError("one colour")
+    ys, xs = np.indices(g.shape)
+    centres = [(float(ys[g.a == c].mean()), float(xs[g.a == c].mean())) for c in cols]
+    spread_y = max(c[0] for c in centres) - min(c[0] for c in centres)
+    spread_x = max(c[1] for c in centres) - min(c[1] for c in centres)
+    axis = 0 if spread_y > spread_x else 1
+    order = [c for _, c in sorted(zip((ct[axis] for ct in centres), cols))]
+    line = np.array(order, dtype=np.uint8)
+    return _g(line[:, None] if axis == 0 else line[None, :])
+
+
+def eye(n: int, c: int) -> Grid:
+    """An n-by-n grid of 0 with its main diagonal in colour c (a count shown as a diagonal)."""
+    if not 1 <= n <= MAX_SIDE:
+        raise ValueError("bad size")
+    return _g((np.eye(n, dtype=np.uint8) * _color(c)).astype(np.uint8))
+
+
 def count_row(g: Grid) -> Grid:
     """A row with one cell of the main non-zero colour per non-zero cell of the grid."""
     n = int((g.a != 0).sum())
@@ -1357,7 +1394,7 @@ PRIMITIVES: tuple[Primitive, ...] = tuple(
         remove_noise, keep_largest, hollow, swap_colors, upscale_by_colors, cells_majority, overlay_cells,
         overlay_cells_rev, repeated_half, spread_cell, keep_least_common, ray_down, ray_up, ray_right,
         ray_left, crop_minor_color, crop_major_color, colors_by_count, minor_colors_by_count, colors_by_size,
-        count_row)]
+        count_row, color_histogram, color_strip)]
     + [_p(f, (G, I), G) for f in (crop_color, crop_inside_color, upscale, downscale, keep_color, fill_bg,
                                    binarize, complete_symmetry, extract_hole, fill_holes, outline, fill_bbox,
                                    fill_interior, border, connect_h_with, connect_v_with, move_until_touch,
@@ -1368,7 +1405,7 @@ PRIMITIVES: tuple[Primitive, ...] = tuple(
     + [_p(f, (G, G), G) for f in (hconcat, vconcat, overlay)]
     + [_p(f, (G, G, I), G) for f in (cell_and, cell_or, cell_xor, cell_nor, cell_andnot)]
     + [_p(f, (G,), I) for f in (most_common_color, least_common_color, most_common_nonzero, count_colors)]
-    + [_p(solid, (I, I, I), G), _p(color_row, (I, I), G)]
+    + [_p(solid, (I, I, I), G), _p(color_row, (I, I), G), _p(eye, (I, I), G)]
     + [_p(f, (G,), OS) for f in (objects4, objects8, mc_objects4, mc_objects8, parts_sep, parts_blank)]
     + [_p(f, (G, I), OS) for f in (split_h, split_v)]
     + [_p(f, (OS,), O) for f in (largest, smallest, biggest_box, most_colorful, unique_color_obj,

@@ -209,7 +209,7 @@ def _ratios(data: TaskData) -> tuple[set[int], set[int], set[tuple[int, int]]]:
     return ups, downs, tiles
 
 
-LINE_OUTPUT = frozenset({"colors_by_count", "minor_colors_by_count", "colors_by_size", "count_row"})
+LINE_OUTPUT = frozenset({"colors_by_count", "minor_colors_by_count", "colors_by_size", "count_row", "color_strip"})
 """Unary steps that build a single row or column: tried only when every output is one."""
 
 
@@ -313,6 +313,9 @@ def build_steps(data: TaskData) -> tuple[list[Step], list[Step]]:
             add(A("obj_crop", A(sel, src)))
     for ext in EXTRACTORS if smaller else ():
         add(A("obj_crop", A("unique_cells_obj", A(ext, X))))
+        for c in new_cols:  # a count of objects shown as a row or a diagonal of its length
+            add(A("color_row", A("count", A(ext, X)), c))
+            add(A("eye", A("count", A(ext, X)), c))
     shapes = {o.shape for o in data.train_out}
     if len(shapes) == 1:
         (h, w), = shapes
