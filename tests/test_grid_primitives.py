@@ -128,6 +128,8 @@ CASES: dict[str, tuple[Any, Any]] = {
     "recolor_by": ((g("1100/0000/0111"), 0, (2 << 4 | 4) | (3 << 4 | 5) << 13), g("3300/0000/0444")),  # size 2 → 3, 3 → 4
     "draw_lines": ((g("0100/0000/0020/0000"), 5 << 12 | 0 << 8 | 11 << 4), g("0100/0100/0120/0120")),  # rays down, own colour
     "pick_object": ((g("1100/0000/0222"), 1), g("222")),  # objects8, own cells, the largest
+    "fill_parts": ((g("00500/00500/55555/00500"), 0, 12 | 2 << 4 | (10 << 4 | 4) << 13),
+                   g("11500/11500/55555/00533")),  # by position: first → 1, last → 3, others kept
     "norm_colors": ((g("3303/0550"),), g("1101/0220")),  # 3 is commonest, then 5
     "denorm_colors": ((g("1102/0230"), g("3303/0550")), g("3305/0510")),  # 1, 2, 3 named back 3, 5, 1
     "bg_to_zero": ((g("880/812"),), g("008/012")),

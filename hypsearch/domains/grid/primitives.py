@@ -19,6 +19,8 @@ from hypsearch.domains.grid.colour_ranks import (bg_back, bg_ranks, bg_ranks_bac
                                                   norm_colors)
 from hypsearch.domains.grid.draw_rules import draw_lines
 from hypsearch.domains.grid.object_rules import recolor_by
+from hypsearch.domains.grid.part_rules import fill_parts
+from hypsearch.domains.grid.partition import part_slices, separators
 from hypsearch.domains.grid.pick_rules import pick_object
 from hypsearch.domains.grid.local_rules import local_rule, local_rule_abs
 from hypsearch.domains.grid.labels import label as _label, objects as _objects, pad1
@@ -112,13 +114,6 @@ def crop_inside_color(g: Grid, c: int) -> Grid:
     return _g(g.a[r0 + 1:r1 - 1, c0 + 1:c1 - 1])
 
 
-def _separators(a: np.ndarray, axis: int) -> list[int]:
-    """Indices of full uniform non-zero lines along an axis (rows if axis=0)."""
-    lines = a if axis == 0 else a.T
-    uni = (lines == lines[:, :1]).all(axis=1) & (lines[:, 0] != 0)
-    return [int(i) for i in np.flatnonzero(uni)]
-
-
 def _is_divider(a: np.ndarray, line: np.ndarray) -> bool:
     """True when the line's colour lies only on full lines of it (rows or columns): a divider, not content."""
     c = line[0]
@@ -133,7 +128,7 @@ def _split2(a: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
     A uniform line whose colour also appears off full lines is content (a row of a solid shape), not a separator.
     """
     n = a.shape[axis]
-    seps = _separators(a, axis)
+    seps = separators(a, axis)
     seps = [s for s in seps if 0 < s < n - 1 and _is_divider(a, a[s] if axis == 0 else a[:, s])]
     if len(seps) == 1:
         s = seps[0]
@@ -964,35 +959,9 @@ def connect_v_with(g: Grid, c: int) -> Grid:
     return transpose(connect_h_with(transpose(g), c))
 
 
-def _part_slices(a: np.ndarray) -> list[list[tuple[int, int, int, int]]]:
-    """Bounds of the sub-grids between full separator lines, as rows of parts (empty strips dropped).
-
-    The separator colour is one whose every cell lies on a full line of that colour.
-    """
-    rs_all = _separators(a, 0)
-    cs_all = _separators(a, 1)
-    for col in sorted({int(a[r, 0]) for r in rs_all} | {int(a[0, c]) for c in cs_all}):
-        rs = [r for r in rs_all if a[r, 0] == col]
-        cs = [c for c in cs_all if a[0, c] == col]
-        on_line = np.zeros(a.shape, dtype=bool)
-        on_line[rs, :] = True
-        on_line[:, cs] = True
-        if not ((a == col) & ~on_line).any():
-            break
-    else:
-        raise ValueError("no separators")
-    rb = [-1] + rs + [a.shape[0]]
-    cb = [-1] + cs + [a.shape[1]]
-    rows = [(rb[i] + 1, rb[i + 1]) for i in range(len(rb) - 1) if rb[i + 1] > rb[i] + 1]
-    cols = [(cb[j] + 1, cb[j + 1]) for j in range(len(cb) - 1) if cb[j + 1] > cb[j] + 1]
-    if len(rows) * len(cols) < 2:
-        raise ValueError("fewer than two cells")
-    return [[(r0, r1, c0, c1) for c0, c1 in cols] for r0, r1 in rows]
-
-
 def _parts_layout(a: np.ndarray) -> list[list[np.ndarray]]:
     """Sub-grids between full separator lines of one colour, as rows of parts."""
-    return [[a[r0:r1, c0:c1] for r0, r1, c0, c1 in row] for row in _part_slices(a)]
+    return [[a[r0:r1, c0:c1] for r0, r1, c0, c1 in row] for row in part_slices(a)]
 
 
 def _pieces(a: np.ndarray, bounds: list[tuple[int, int, int, int]]) -> tuple[Obj, ...]:
@@ -1006,7 +975,7 @@ def _pieces(a: np.ndarray, bounds: list[tuple[int, int, int, int]]) -> tuple[Obj
 def parts_sep(g: Grid) -> tuple[Obj, ...]:
     """The non-blank sub-grids between full separator lines (of 0 if no other colour), as pieces."""
     try:
-        bounds = [b for row in _part_slices(g.a) for b in row]
+        bounds = [b for row in part_slices(g.a) for b in row]
     except ValueError:
         return parts_blank(g)
     return _pieces(g.a, bounds)
@@ -1268,7 +1237,7 @@ def move_until_touch(g: Grid, c: int) -> Grid:
 def spread_cell(g: Grid) -> Grid:
     """Copy the only non-blank part between separator lines into every other part."""
     a = g.a
-    slices = [b for row in _part_slices(a) for b in row]
+    slices = [b for row in part_slices(a) for b in row]
     full = [b for b in slices if a[b[0]:b[1], b[2]:b[3]].any()]
     if len(full) != 1:
         raise ValueError("not exactly one non-blank part")
@@ -1418,6 +1387,7 @@ PRIMITIVES: tuple[Primitive, ...] = tuple(
     + [_p(f, (G, I, I), G, cost=3) for f in (local_rule, local_rule_abs)]
     + [_p(cell_rules, (G, I), G, cost=3), _p(recolor_by, (G, I, I), G, cost=3),
        _p(draw_lines, (G, I), G, cost=3), _p(pick_object, (G, I), G, cost=3),
+       _p(fill_parts, (G, I, I), G, cost=3),
        _p(norm_colors, (G,), G, cost=2), _p(denorm_colors, (G, G), G, cost=2), _p(bg_to_zero, (G,), G, cost=2),
        _p(bg_back, (G, G), G, cost=2), _p(bg_ranks, (G,), G, cost=2), _p(bg_ranks_back, (G, G), G, cost=2)]
 )

@@ -29,6 +29,7 @@ from hypsearch.domains.grid import colour_ranks as CN
 from hypsearch.domains.grid import draw_rules as DR
 from hypsearch.domains.grid import local_rules as LR
 from hypsearch.domains.grid import object_rules as OR
+from hypsearch.domains.grid import part_rules as PF
 from hypsearch.domains.grid import pick_rules as PR
 from hypsearch.domains.grid import primitives as P
 from hypsearch.domains.grid import select as SEL
@@ -541,6 +542,12 @@ def search(data: TaskData, deadline: float, *, max_depth: int = 3,
             by = None
         if by is not None:
             pending.append((A("recolor_by", t, *by), stats.depth + 1))
+        try:
+            filled = PF.fit(state, outs)  # parts between separator lines filled by a property
+        except _ERRORS:
+            filled = None
+        if filled is not None:
+            pending.append((A("fill_parts", t, *filled), stats.depth + 1))
         try:
             lines = DR.fit_checked(state, outs)  # lines drawn from the state's cells
         except _ERRORS:

@@ -1,0 +1,185 @@
+"""Parts between separator lines filled by one of their properties, learned from the examples (same-shape ARC
+tasks).
+
+A grid cut by full lines of one colour (`partition.part_slices`) has parts, each described by a small integer
+feature: where it lies in the layout (first, centre, last or other, by row and by column), its main colour,
+whether it holds the most / the fewest non-zero cells, and how many it holds.  A rule is a table "feature value
+→ action" with a default action for values the table lacks; an action fills the part with one colour, fills
+it with its own main colour, or keeps it.  The table is one Int, so `(fill_parts x feature table)` is a pure
+printable term.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Sequence
+
+import numpy as np
+
+from hypsearch.domains.grid.partition import part_slices
+from hypsearch.domains.grid.values import Grid
+
+FEATURES = ("position", "main_colour", "most_cells", "fewest_cells", "cells")
+"""Part features, by index (the program's `feature` argument)."""
+MAX_VALUE = 31
+"""Largest feature value a table holds (5 bits)."""
+OWN, KEEP = 10, 11
+"""Actions besides the colours 0-9: fill with the part's own main colour; leave the part as it is."""
+PREFERENCE = (KEEP, OWN, *range(10))
+"""When several actions explain a feature value, the least committal is chosen; the default action is the one
+most values share (at least two), else KEEP."""
+
+
+def _axis_class(i: int, n: int) -> int:
+    """0 first, 1 centre (of an odd count), 2 last, 3 any other index along one axis of the layout."""
+    if i == 0:
+        return 0
+    if i == n - 1:
+        return 2
+    if n % 2 == 1 and i == n // 2:
+        return 1
+    return 3
+
+
+@lru_cache(maxsize=256)
+def _parts(g: Grid) -> tuple[tuple[tuple[int, int, int, int], ...], tuple[tuple[int, ...], ...]]:
+    """The part bounds of `g` in reading order and one feature row per part (in the order of FEATURES)."""
+    a = g.a
+    layout = part_slices(a)
+    bounds, rows, counts = [], [], []
+    for i, row in enumerate(layout):
+        for j, b in enumerate(row):
+            sub = a[b[0]:b[1], b[2]:b[3]]
+            hist = np.bincount(sub.ravel(), minlength=10)
+            hist[0] = 0
+            main = int(hist.argmax()) if hist.any() else 0
+            bounds.append(b)
+            counts.append(int(hist.sum()))
+            rows.append([_axis_class(i, len(layout)) * 4 + _axis_class(j, len(row)), main])
+    most, fewest = max(counts), min(counts)
+    feats = tuple((p, m, int(n == most), int(n == fewest), n) for (p, m), n in zip(rows, counts))
+    return tuple(bounds), feats
+
+
+def _apply_action(sub: np.ndarray, action: int, main: int) -> np.ndarray:
+    if action == KEEP:
+        return sub
+    return np.full_like(sub, main if action == OWN else action)
+
+
+def _pack(table: dict[int, int], default: int) -> int:
+    """The table as one Int: 1 + the default action in the low 4 bits, then its entries (key, 1 + action) in
+    key order, 9 bits each."""
+    code = default + 1
+    for i, (key, action) in enumerate(sorted(table.items())):
+        code |= ((key << 4) | (action + 1)) << (4 + 9 * i)
+    return code
+
+
+@lru_cache(maxsize=1024)
+def _unpack(code: int) -> tuple[dict[int, int], int]:
+    """The ({key: action}, default) an Int holds (`_pack`'s inverse); raises on a malformed one."""
+    default = (code & 15) - 1
+    if code <= 0 or not 0 <= default <= KEEP:
+        raise ValueError("not a part table")
+    entries: dict[int, int] = {}
+    code >>= 4
+    while code:
+        entry = code & 511
+        key, action = entry >> 4, (entry & 15) - 1
+        if not 0 <= action <= KEEP or key in entries:
+            raise ValueError("not a part table")
+        entries[key] = action
+        code >>= 9
+    return entries, default
+
+
+def fill_parts(g: Grid, feature: int, table: int) -> Grid:
+    """Fill or keep every part between separator lines by the action the table gives its feature value (the
+    table's default for a value it lacks)."""
+    if not 0 <= feature < len(FEATURES):
+        raise ValueError("no such part feature")
+    entries, default = _unpack(table)
+    bounds, feats = _parts(g)
+    out = g.a.copy()
+    for (r0, r1, c0, c1), row in zip(bounds, feats):
+        out[r0:r1, c0:c1] = _apply_action(out[r0:r1, c0:c1], entries.get(row[feature], default), row[1])
+    return Grid.adopt(out)
+
+
+def _allowed(s: Grid, o: Grid) -> list[tuple[tuple[int, ...], set[int]]] | None:
+    """For each part of `s`: its features and the actions that turn it into the output's part; None when the
+    output differs off the parts or some part has no such action."""
+    try:
+        bounds, feats = _parts(s)
+    except ValueError:
+        return None
+    on_part = np.zeros(s.shape, dtype=bool)
+    out = []
+    for (r0, r1, c0, c1), row in zip(bounds, feats):
+        on_part[r0:r1, c0:c1] = True
+        sub, want = s.a[r0:r1, c0:c1], o.a[r0:r1, c0:c1]
+        acts = set()
+        if np.array_equal(sub, want):
+            acts.add(KEEP)
+        if (want == want.flat[0]).all():
+            acts.add(int(want.flat[0]))
+            if want.flat[0] == row[1]:
+                acts.add(OWN)
+        if not acts:
+            return None
+        out.append((row, acts))
+    if not np.array_equal(s.a[~on_part], o.a[~on_part]):
+        return None
+    return out
+
+
+def _table(allowed: Sequence[list[tuple[tuple[int, ...], set[int]]]], feature: int
+           ) -> tuple[dict[int, int], int] | None:
+    """The (table, default) one feature gives, if every part's value has an action that explains it."""
+    sets: dict[int, set[int]] = {}
+    for parts in allowed:
+        for row, acts in parts:
+            key = row[feature]
+            if key > MAX_VALUE:
+                return None
+            sets[key] = sets[key] & acts if key in sets else set(acts)
+            if not sets[key]:
+                return None
+    chosen = {key: next(a for a in PREFERENCE if a in acts) for key, acts in sets.items()}
+    votes = list(chosen.values())
+    default = max(PREFERENCE, key=lambda a: (votes.count(a), -PREFERENCE.index(a)))
+    if votes.count(default) < 2:
+        default = KEEP  # no action is shared: a value the examples never showed leaves its part alone
+    return {k: a for k, a in chosen.items() if a != default}, default
+
+
+def fit(state: Sequence[Grid], outs: Sequence[Grid]) -> tuple[int, int] | None:
+    """(feature, table) of the first feature whose table turns every state into its output and predicts each
+    train pair from the others (leave-one-out); None when the outputs are not the states' parts filled or
+    kept, or no feature generalises."""
+    if len(state) < 2 or any(s.shape != o.shape for s, o in zip(state, outs)):
+        return None
+    if all(s == o for s, o in zip(state, outs)):
+        return None
+    allowed = [_allowed(s, o) for s, o in zip(state, outs)]
+    if any(a is None for a in allowed):
+        return None
+    for feature in range(len(FEATURES)):
+        whole = _table(allowed, feature)  # type: ignore[arg-type]
+        if whole is None or not whole[0] and whole[1] == KEEP:
+            continue
+        if all(_predicts(state, outs, allowed, feature, k) for k in range(len(state))):
+            return feature, _pack(*whole)
+    return None
+
+
+def _predicts(state: Sequence[Grid], outs: Sequence[Grid], allowed: Sequence[object], feature: int,
+              k: int) -> bool:
+    rest = _table([*allowed[:k], *allowed[k + 1:]], feature)  # type: ignore[list-item]
+    if rest is None:
+        return False
+    try:
+        return fill_parts(state[k], feature, _pack(*rest)) == outs[k]
+    except ValueError:
+        return False
