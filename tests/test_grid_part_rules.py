@@ -40,6 +40,16 @@ def test_parts_are_filled_by_where_they_lie_in_layouts_of_different_sizes() -> N
     assert PF.fill_parts(g("05050/55555/05050/55555/05050"), *fitted) == g("15050/55555/05050/55555/05053")
 
 
+def test_one_cell_per_part_is_coloured_by_the_parts_cell_count() -> None:
+    """Parts holding the most cells read as 1, the rest as 0, in a grid shaped like the layout (2-by-2, 2-by-3)."""
+    ins = (g("66560/00506/55555/00506"), g("66506560/00560500/55555555/06500566"))
+    outs = (g("11/00"), g("110/001"))
+    fitted = PF.fit_cells(ins, outs)
+    assert fitted is not None and all(PF.part_cells(i, *fitted) == o for i, o in zip(ins, outs))
+    assert PF.part_cells(g("00500/06500/55555/06506/60500"), *fitted) == g("00/10")
+    assert PF.fit_cells(ins, (g("110/001"), g("11/00"))) is None
+
+
 def test_no_rule_is_learned_when_the_outputs_are_not_filled_parts() -> None:
     """A separator that moves, a part that is neither kept nor solid, or no separators at all: no fit."""
     ins = (g("00500/00500/55555/00500"), g("0050/5555/0050/5555/0050"))
@@ -96,3 +106,17 @@ def test_tables_pack_into_one_int_and_any_table_drawn_outputs_are_fitted(xs: lis
     fitted = PF.fit(ins, outs)
     if fitted is not None:
         assert all(PF.fill_parts(x, *fitted) == y for x, y in zip(ins, outs))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(parted(), min_size=2, max_size=3), st.integers(0, len(PF.FEATURES) - 1), tables)
+def test_cells_any_table_drew_are_fitted_or_declined(xs: list, feature: int, table: tuple) -> None:
+    """`part_cells` gives one cell per part; `fit_cells` on its outputs declines or reproduces every one."""
+    code = PF._pack(*table)
+    try:
+        outs = tuple(PF.part_cells(x, feature, code) for x in xs)
+    except ValueError:
+        return  # the table leaves some part "kept": no cell for it
+    fitted = PF.fit_cells(tuple(xs), outs)
+    if fitted is not None:
+        assert all(PF.part_cells(x, *fitted) == y for x, y in zip(xs, outs))

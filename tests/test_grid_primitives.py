@@ -130,6 +130,7 @@ CASES: dict[str, tuple[Any, Any]] = {
     "pick_object": ((g("1100/0000/0222"), 1), g("222")),  # objects8, own cells, the largest
     "fill_parts": ((g("00500/00500/55555/00500"), 0, 12 | 2 << 4 | (10 << 4 | 4) << 13),
                    g("11500/11500/55555/00533")),  # by position: first → 1, last → 3, others kept
+    "part_cells": ((g("01500/00500/55555/00500"), 4, 12 | (1 << 4 | 3) << 4 | (0 << 4 | 1) << 13), g("20/00")),  # 1 cell → 2, 0 → 0
     "norm_colors": ((g("3303/0550"),), g("1101/0220")),  # 3 is commonest, then 5
     "denorm_colors": ((g("1102/0230"), g("3303/0550")), g("3305/0510")),  # 1, 2, 3 named back 3, 5, 1
     "bg_to_zero": ((g("880/812"),), g("008/012")),

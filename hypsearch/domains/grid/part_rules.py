@@ -6,13 +6,14 @@ feature: where it lies in the layout (first, centre, last or other, by row and b
 whether it holds the most / the fewest non-zero cells, and how many it holds.  A rule is a table "feature value
 → action" with a default action for values the table lacks; an action fills the part with one colour, fills
 it with its own main colour, or keeps it.  The table is one Int, so `(fill_parts x feature table)` is a pure
-printable term.
+printable term; `(part_cells x feature table)` reads the same table as one cell per part (a grid shaped like
+the layout).
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -28,6 +29,10 @@ OWN, KEEP = 10, 11
 PREFERENCE = (KEEP, OWN, *range(10))
 """When several actions explain a feature value, the least committal is chosen; the default action is the one
 most values share (at least two), else KEEP."""
+
+
+Allowed = list[tuple[tuple[int, ...], set[int]]]
+"""Per part of one grid: its feature row and the actions that explain its output."""
 
 
 def _axis_class(i: int, n: int) -> int:
@@ -107,7 +112,40 @@ def fill_parts(g: Grid, feature: int, table: int) -> Grid:
     return Grid.adopt(out)
 
 
-def _allowed(s: Grid, o: Grid) -> list[tuple[tuple[int, ...], set[int]]] | None:
+def part_cells(g: Grid, feature: int, table: int) -> Grid:
+    """One cell per part between separator lines, laid out as the parts are, coloured by the action the table
+    gives the part's feature value (a colour, or the part's main colour; a part left "kept" fails)."""
+    if not 0 <= feature < len(FEATURES):
+        raise ValueError("no such part feature")
+    entries, default = _unpack(table)
+    layout = part_slices(g.a)
+    _, feats = _parts(g)
+    out = np.zeros((len(layout), len(layout[0])), dtype=g.a.dtype)
+    for k, row in enumerate(feats):
+        action = entries.get(row[feature], default)
+        if action == KEEP:
+            raise ValueError("a part's feature value is not in the table")
+        out.flat[k] = row[1] if action == OWN else action
+    return Grid.adopt(out)
+
+
+def _allowed_cells(s: Grid, o: Grid) -> Allowed | None:
+    """For each part of `s`: its features and the actions that give the output's cell for it; None when the
+    output is not one cell per part."""
+    try:
+        layout = part_slices(s.a)
+    except ValueError:
+        return None
+    if o.shape != (len(layout), len(layout[0])):
+        return None
+    _, feats = _parts(s)
+    out = []
+    for row, want in zip(feats, o.a.ravel().tolist()):
+        out.append((row, {want, OWN} if want == row[1] else {want}))
+    return out
+
+
+def _allowed(s: Grid, o: Grid) -> Allowed | None:
     """For each part of `s`: its features and the actions that turn it into the output's part; None when the
     output differs off the parts or some part has no such action."""
     try:
@@ -134,8 +172,7 @@ def _allowed(s: Grid, o: Grid) -> list[tuple[tuple[int, ...], set[int]]] | None:
     return out
 
 
-def _table(allowed: Sequence[list[tuple[tuple[int, ...], set[int]]]], feature: int
-           ) -> tuple[dict[int, int], int] | None:
+def _table(allowed: Sequence[Allowed], feature: int) -> tuple[dict[int, int], int] | None:
     """The (table, default) one feature gives, if every part's value has an action that explains it."""
     sets: dict[int, set[int]] = {}
     for parts in allowed:
@@ -155,31 +192,45 @@ def _table(allowed: Sequence[list[tuple[tuple[int, ...], set[int]]]], feature: i
 
 
 def fit(state: Sequence[Grid], outs: Sequence[Grid]) -> tuple[int, int] | None:
-    """(feature, table) of the first feature whose table turns every state into its output and predicts each
-    train pair from the others (leave-one-out); None when the outputs are not the states' parts filled or
-    kept, or no feature generalises."""
+    """(feature, table) of the first feature whose table turns every state into its output by `fill_parts` and
+    predicts each train pair from the others (leave-one-out); None when the outputs are not the states' parts
+    filled or kept, or no feature generalises."""
     if len(state) < 2 or any(s.shape != o.shape for s, o in zip(state, outs)):
         return None
     if all(s == o for s, o in zip(state, outs)):
         return None
-    allowed = [_allowed(s, o) for s, o in zip(state, outs)]
+    return _fit(state, outs, [_allowed(s, o) for s, o in zip(state, outs)], fill_parts)
+
+
+def fit_cells(state: Sequence[Grid], outs: Sequence[Grid]) -> tuple[int, int] | None:
+    """(feature, table) for `part_cells`, as `fit` finds one for `fill_parts`: every output is one cell per
+    part of its state."""
+    if len(state) < 2:
+        return None
+    return _fit(state, outs, [_allowed_cells(s, o) for s, o in zip(state, outs)], part_cells)
+
+
+
+def _fit(state: Sequence[Grid], outs: Sequence[Grid], allowed: Sequence[Allowed | None],
+         rule: Callable[[Grid, int, int], Grid]) -> tuple[int, int] | None:
     if any(a is None for a in allowed):
         return None
+    known: list[Allowed] = list(allowed)  # type: ignore[arg-type]
     for feature in range(len(FEATURES)):
-        whole = _table(allowed, feature)  # type: ignore[arg-type]
+        whole = _table(known, feature)
         if whole is None or not whole[0] and whole[1] == KEEP:
             continue
-        if all(_predicts(state, outs, allowed, feature, k) for k in range(len(state))):
+        if all(_predicts(state, outs, known, feature, k, rule) for k in range(len(state))):
             return feature, _pack(*whole)
     return None
 
 
-def _predicts(state: Sequence[Grid], outs: Sequence[Grid], allowed: Sequence[object], feature: int,
-              k: int) -> bool:
-    rest = _table([*allowed[:k], *allowed[k + 1:]], feature)  # type: ignore[list-item]
+def _predicts(state: Sequence[Grid], outs: Sequence[Grid], allowed: Sequence[Allowed], feature: int, k: int,
+              rule: Callable[[Grid, int, int], Grid]) -> bool:
+    rest = _table([*allowed[:k], *allowed[k + 1:]], feature)
     if rest is None:
         return False
     try:
-        return fill_parts(state[k], feature, _pack(*rest)) == outs[k]
+        return rule(state[k], feature, _pack(*rest)) == outs[k]
     except ValueError:
         return False

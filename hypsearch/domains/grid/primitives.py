@@ -19,7 +19,7 @@ from hypsearch.domains.grid.colour_ranks import (bg_back, bg_ranks, bg_ranks_bac
                                                   norm_colors)
 from hypsearch.domains.grid.draw_rules import draw_lines
 from hypsearch.domains.grid.object_rules import recolor_by
-from hypsearch.domains.grid.part_rules import fill_parts
+from hypsearch.domains.grid.part_rules import fill_parts, part_cells
 from hypsearch.domains.grid.partition import part_slices, separators
 from hypsearch.domains.grid.pick_rules import pick_object
 from hypsearch.domains.grid.local_rules import local_rule, local_rule_abs
@@ -1387,7 +1387,7 @@ PRIMITIVES: tuple[Primitive, ...] = tuple(
     + [_p(f, (G, I, I), G, cost=3) for f in (local_rule, local_rule_abs)]
     + [_p(cell_rules, (G, I), G, cost=3), _p(recolor_by, (G, I, I), G, cost=3),
        _p(draw_lines, (G, I), G, cost=3), _p(pick_object, (G, I), G, cost=3),
-       _p(fill_parts, (G, I, I), G, cost=3),
+       _p(fill_parts, (G, I, I), G, cost=3), _p(part_cells, (G, I, I), G, cost=3),
        _p(norm_colors, (G,), G, cost=2), _p(denorm_colors, (G, G), G, cost=2), _p(bg_to_zero, (G,), G, cost=2),
        _p(bg_back, (G, G), G, cost=2), _p(bg_ranks, (G,), G, cost=2), _p(bg_ranks_back, (G, G), G, cost=2)]
 )

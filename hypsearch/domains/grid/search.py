@@ -528,6 +528,12 @@ def search(data: TaskData, deadline: float, *, max_depth: int = 3,
                 picked = None
             if picked is not None:
                 pending.append((A("pick_object", t, picked), stats.depth + 1))
+            try:
+                cells = PF.fit_cells(state, outs)  # one cell per part between separator lines
+            except _ERRORS:
+                cells = None
+            if cells is not None:
+                pending.append((A("part_cells", t, *cells), stats.depth + 1))
             rule_time[0] += time.monotonic() - t0
             return
         t0 = time.monotonic()
