@@ -282,3 +282,15 @@ def test_a_task_on_a_coloured_background_is_solved_with_the_background_as_zero()
     found = solve_data(data, time.monotonic() + 15.0)
     assert found and found[0][1] == (g("88834/34444"),)
     assert found[0][0].op == "bg_back"
+
+
+def test_the_largest_and_the_smallest_object_are_told_apart_from_the_rest() -> None:
+    """Largest → 1, smallest → 2, any other → 3, with three or four objects a grid: one `size_extreme` table
+    explains every pair (a size rank cannot: the smallest object's rank differs between grids)."""
+    from hypsearch.domains.grid import object_rules as OR
+
+    ins = (g("5505000/5500050/0000050"), g("5550500/0000000/5505555/0000005"), g("5500555/0000555/5550000"))
+    outs = (g("1102000/1100030/0000030"), g("3330200/0000000/3301111/0000001"), g("2200111/0000111/3330000"))
+    fitted = OR.fit(ins, outs)
+    assert fitted is not None and OR.FEATURES[fitted[0] // 2] == "size_extreme"
+    assert OR.recolor_by(g("5505555/0000000/0005550/5000000"), *fitted) == g("3301111/0000000/0003330/2000000")

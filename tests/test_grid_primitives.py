@@ -68,6 +68,8 @@ CASES: dict[str, tuple[Any, Any]] = {
     "solid": ((2, 1, 4), g("4/4")),
     "color_row": ((3, 2), g("222")),
     "majority_cells": ((g("112/111"),), g("111/111")),
+    "majority_stripes": ((g("1121/3333/2111"),), g("1111/3333/1111")),  # rows change fewer cells than columns
+    "reverse_rings": ((g("11111/12221/12321/12221/11111"),), g("33333/32223/32123/32223/33333")),
     "compress": ((g("000/102/000"),), g("12")),
     "dedup_rows": ((g("12/12/34/12"),), g("12/34/12")),
     "dedup_cols": ((g("112/334"),), g("12/34")),
@@ -176,6 +178,8 @@ CASES: dict[str, tuple[Any, Any]] = {
     "overlay_cells_rev": ((g("10502/02530"),), g("12/32")),
     "repeated_half": ((g("1212/3434"),), g("12/34")),
     "spread_cell": ((g("00500/00512/55555/00500/00500"),), g("00500/12512/55555/00500/12512")),
+    "spread_template": ((g("22501/20500/55555/00500/00500"),),  # the fullest part's pattern, in 5
+                        g("22551/20550/55555/55555/50550")),
     "keep_least_common": ((g("112/010"),), g("002/000")),
     "halo": ((g("0000/0200/0001"), 2, 4), g("4440/4240/4441")),
     "uniform_rows": ((g("111/121/000"), 5), g("555/000/555")),
@@ -223,6 +227,7 @@ def test_recolor_changes_colour() -> None:
 
 @pytest.mark.parametrize("call", [
     lambda: P.crop_nonzero(g("00/00")),
+    lambda: P.reverse_rings(g("111/121/112")),  # the outer ring is not one colour
     lambda: P.downscale(g("123"), 2),
     lambda: P.largest(objs(TWO)),
     lambda: P.upscale(g("1" * 20), 2),

@@ -3,10 +3,10 @@ regions of 0 cells between them filled by theirs.
 
 Each single-colour, 8-connected object of the grid is described by small-integer features (its size, size
 rank, height, width, enclosed holes, whether it touches the border, how many objects share its shape or
-colour, its symmetries, whether it fills its bounding box).  A rule is a table "feature value → colour",
-optionally also keyed by the object's own colour; every object is repainted with its entry, and an object
-whose entry is missing makes the rule fail (no guess).  The table is stored in the program as one Int, so
-`(recolor_by x feature table)` is a pure printable term.
+colour, its symmetries, whether it fills its bounding box, whether it is the smallest or the largest).  A rule
+is a table "feature value → colour", optionally also keyed by the object's own colour; every object is
+repainted with its entry, and an object whose entry is missing makes the rule fail (no guess).  The table is
+stored in the program as one Int, so `(recolor_by x feature table)` is a pure printable term.
 """
 
 from __future__ import annotations
@@ -65,14 +65,16 @@ def _features(g: Grid, regions: bool = False) -> tuple[tuple[int, ...], ...]:
         holes = _holes(b)
         rows.append((n, desc.index(n) + 1, asc.index(n) + 1, r1 - r0, c1 - c0, holes, int(holes > 0),
                      int(r0 == 0 or c0 == 0 or r1 == h or c1 == w), shapes[(b.shape, b.tobytes())], colours[c],
-                     int((b == b[:, ::-1]).all()), int((b == b[::-1]).all()), int(b.all())))
+                     int((b == b[:, ::-1]).all()), int((b == b[::-1]).all()), int(b.all()),
+                     int(n == desc[-1]) + 2 * int(n == desc[0])))
     return tuple(rows)
 
 
 FEATURES = ("size", "size_rank", "size_rank_up", "height", "width", "holes", "has_holes", "touches_border",
-            "shape_count", "colour_count", "mirror_lr", "mirror_ud", "solid_box")
+            "shape_count", "colour_count", "mirror_lr", "mirror_ud", "solid_box", "size_extreme")
 """Feature names, by index (the program's `feature` argument is 2 * index + 1 when keyed by colour too, and
-REGIONS + index for the regions of 0 cells)."""
+REGIONS + index for the regions of 0 cells).  `size_extreme` is 1 for the smallest, 2 for the largest, 3 when
+all are one size and 0 in between: "largest one way, smallest another, the rest a third" in one table."""
 ORDER = (*range(0, 2 * len(FEATURES), 2), *range(1, 2 * len(FEATURES), 2))
 """Object features `fit` tries, colour-blind ones first."""
 REGIONS = 2 * len(FEATURES)

@@ -339,6 +339,34 @@ def majority_cells(g: Grid) -> Grid:
     return _g(np.full(g.shape, _most_common(g.a), dtype=np.uint8))
 
 
+def _row_majority(a: np.ndarray) -> np.ndarray:
+    """Each row of `a` painted with its most common colour (the lowest on a tie)."""
+    counts = (a[:, :, None] == np.arange(10)).sum(axis=1)
+    return np.broadcast_to(counts.argmax(axis=1)[:, None], a.shape)
+
+
+def majority_stripes(g: Grid) -> Grid:
+    """Noisy stripes made clean: each row takes its most common colour, or each column does, whichever
+    changes fewer cells (rows on a tie)."""
+    a = g.a
+    rows, cols = _row_majority(a), _row_majority(a.T).T
+    best = rows if (rows != a).sum() <= (cols != a).sum() else cols
+    return _g(best.astype(np.uint8))
+
+
+def reverse_rings(g: Grid) -> Grid:
+    """A grid of concentric one-colour rings with the order of their colours reversed (outermost ↔ innermost)."""
+    a = g.a
+    h, w = a.shape
+    yy, xx = np.mgrid[:h, :w]
+    depth = np.minimum(np.minimum(yy, h - 1 - yy), np.minimum(xx, w - 1 - xx))
+    n = int(depth.max())
+    firsts = np.array([a[k, k] for k in range(n + 1)])
+    if (a != firsts[depth]).any():
+        raise ValueError("not concentric one-colour rings")
+    return _g(firsts[n - depth].astype(np.uint8))
+
+
 # -- line removal / compression -------------------------------------------------------
 def compress(g: Grid) -> Grid:
     """Remove every all-zero row and column."""
@@ -1251,6 +1279,25 @@ def spread_cell(g: Grid) -> Grid:
     return _g(out)
 
 
+def spread_template(g: Grid) -> Grid:
+    """Copy the pattern of the part with the most non-zero cells into every other part between separator
+    lines, in the separator colour, only over each part's 0 cells."""
+    a = g.a
+    slices = [b for row in part_slices(a) for b in row]
+    subs = [a[r0:r1, c0:c1] for r0, r1, c0, c1 in slices]
+    if len({s.shape for s in subs}) != 1:
+        raise ValueError("parts differ in shape")
+    template = max(subs, key=lambda s: int(np.count_nonzero(s))) != 0
+    on_part = np.zeros(a.shape, dtype=bool)
+    for r0, r1, c0, c1 in slices:
+        on_part[r0:r1, c0:c1] = True
+    line = a[~on_part]
+    out = a.copy()
+    for (r0, r1, c0, c1), sub in zip(slices, subs):
+        out[r0:r1, c0:c1] = np.where(template & (sub == 0), line[0], sub)
+    return _g(out)
+
+
 def keep_least_common(g: Grid) -> Grid:
     """Keep only the cells of the least frequent non-zero colour; everything else becomes 0."""
     counts = np.bincount(g.a.ravel(), minlength=10)
@@ -1357,11 +1404,12 @@ PRIMITIVES: tuple[Primitive, ...] = tuple(
     [_p(f, (G,), G) for f in (
         rot90, rot180, rot270, flip_h, flip_v, transpose, antitranspose, crop_nonzero, crop_to_content,
         left_half, right_half, top_half, bottom_half, cell_most_colorful, cell_least_colorful, cell_unique,
-        mirror_h, mirror_v, mirror_4, rot_quad, fractal, fractal_inv, majority_cells, compress, dedup_rows, dedup_cols,
-        dedup, gravity_down, gravity_up, gravity_left, gravity_right, symmetrize_h, symmetrize_v,
+        mirror_h, mirror_v, mirror_4, rot_quad, fractal, fractal_inv, majority_cells, majority_stripes,
+        reverse_rings, compress, dedup_rows, dedup_cols, dedup, gravity_down, gravity_up, gravity_left,
+        gravity_right, symmetrize_h, symmetrize_v,
         symmetrize_4, extend_h, extend_v, connect_h, connect_v, connect_hv, rays_diag, blank,
         remove_noise, keep_largest, hollow, swap_colors, upscale_by_colors, cells_majority, overlay_cells,
-        overlay_cells_rev, repeated_half, spread_cell, keep_least_common, ray_down, ray_up, ray_right,
+        overlay_cells_rev, repeated_half, spread_cell, spread_template, keep_least_common, ray_down, ray_up, ray_right,
         ray_left, crop_minor_color, crop_major_color, colors_by_count, minor_colors_by_count, colors_by_size,
         count_row, color_histogram, color_strip)]
     + [_p(f, (G, I), G) for f in (crop_color, crop_inside_color, upscale, downscale, keep_color, fill_bg,

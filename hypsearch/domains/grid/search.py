@@ -130,11 +130,12 @@ def _memoised(term: Term, memo: dict[tuple[int, Grid], Any], ids: dict[Term, int
 SAME_SHAPE = frozenset({
     "attract", "binarize", "border", "cell_rules", "complete_symmetry", "connect_h", "connect_h_with", "connect_hv",
     "connect_v", "connect_v_with", "draw_lines", "extend_h", "extend_v", "fill_bbox", "fill_bg", "fill_holes",
-    "fill_interior", "flip_h", "flip_v", "gravity_down", "gravity_left", "gravity_right", "gravity_up", "halo",
-    "hollow", "keep_color", "keep_largest", "keep_least_common", "majority_cells", "move_until_touch", "outline",
-    "ray_down", "ray_left", "ray_right", "ray_up", "rays_diag", "recolor_by", "recolor_rank", "recolor_size",
-    "remap", "remove_noise", "repair_tiling", "replace_color", "rot180", "spread_cell", "swap_colors",
-    "symmetrize_4", "symmetrize_h", "symmetrize_v", "uniform_rows"})
+    "fill_interior", "fill_parts", "flip_h", "flip_v", "gravity_down", "gravity_left", "gravity_right",
+    "gravity_up", "halo", "hollow", "keep_color", "keep_largest", "keep_least_common", "majority_cells",
+    "majority_stripes", "move_until_touch", "outline", "ray_down", "ray_left", "ray_right", "ray_up", "rays_diag",
+    "recolor_by", "recolor_rank", "recolor_size", "remap", "remove_noise", "repair_tiling", "replace_color",
+    "reverse_rings", "rot180", "spread_cell", "spread_template", "swap_colors", "symmetrize_4", "symmetrize_h",
+    "symmetrize_v", "uniform_rows"})
 """Primitives whose result has the shape of their first (grid) argument, whatever the grid."""
 SWAP_SHAPE = frozenset({"antitranspose", "rot270", "rot90", "transpose"})
 """Primitives whose result has their grid argument's shape transposed."""
