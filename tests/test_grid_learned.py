@@ -294,3 +294,15 @@ def test_the_largest_and_the_smallest_object_are_told_apart_from_the_rest() -> N
     fitted = OR.fit(ins, outs)
     assert fitted is not None and OR.FEATURES[fitted[0] // 2] == "size_extreme"
     assert OR.recolor_by(g("5505555/0000000/0005550/5000000"), *fitted) == g("3301111/0000000/0003330/2000000")
+
+
+def test_cells_are_told_by_their_parity_inside_their_own_shape() -> None:
+    """Every other cell of each bar's middle row is cleared, counted from the bar's own left end (bars start
+    at odd and even columns): the component-relative parity slot explains it for a colour never seen."""
+    ins = (g("0000000/1111100/1111100/1111100"), g("0222220/0222220/0222220/0000000"),
+           g("3330000/3330000/3330000/0000000"))
+    outs = (g("0000000/1111100/1010100/1111100"), g("0222220/0202020/0222220/0000000"),
+            g("3330000/3030000/3330000/0000000"))
+    fitted = CR.fit_checked(ins, outs)
+    assert fitted is not None and fitted[1]
+    assert CR.cell_rules(g("0000000/0055555/0055555/0055555"), fitted[0]) == g("0000000/0055555/0050505/0055555")

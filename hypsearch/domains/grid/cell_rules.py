@@ -2,8 +2,8 @@
 
 Each cell is described by feature slots: its colour, its 8 neighbours, the first non-zero
 colour seen in the 4 axis directions, whether its row / column contains each colour, facts
-about its single-colour component, whether it lies between two equal colours, and which colours
-touch it orthogonally or diagonally.  A rule is
+about its single-colour component, whether it lies between two equal colours, which colours
+touch it orthogonally or diagonally, and where it lies (by parity) from its component's top-left corner.  A rule is
 "if [centre == c0 and] slot k == v then paint colour a / copy slot j"; the first matching rule
 wins and an unmatched cell keeps its colour.  Lists are learned greedily (each new rule is
 consistent on every train cell it covers and covers the most changed cells not yet explained)
@@ -45,7 +45,7 @@ def features(g: Grid) -> np.ndarray:
         cols.append(np.broadcast_to((a == c).any(axis=1)[:, None], (h, w)).astype(np.int64))
     for c in range(1, 10):
         cols.append(np.broadcast_to((a == c).any(axis=0)[None, :], (h, w)).astype(np.int64))
-    size, edge, _ = components(a, False)
+    size, edge, lab = components(a, False)
     cols += [edge, np.minimum(size, 15)]
     cols.append(((left == right) & (left != OFF)).astype(np.int64))
     cols.append(((up == down) & (up != OFF)).astype(np.int64))
@@ -58,13 +58,20 @@ def features(g: Grid) -> np.ndarray:
         cols.append((orth == c).any(axis=0).astype(np.int64))
     for c in range(1, 10):
         cols.append((diag == c).any(axis=0).astype(np.int64))
+    ys, xs = np.indices((h, w))
+    top = np.full(int(lab.max()) + 1, h)
+    left = np.full(int(lab.max()) + 1, w)
+    np.minimum.at(top, lab.ravel(), ys.ravel())
+    np.minimum.at(left, lab.ravel(), xs.ravel())
+    cols.append(((ys - top[lab]) % 2) * 2 + (xs - left[lab]) % 2)
     f = np.stack([np.asarray(c).ravel() for c in cols], axis=1)
     f.flags.writeable = False
     return f
 
 
-N_SLOTS = 13 + 18 + 5 + 18
-"""Feature slots per cell: 13 colour slots, 18 row/column colour flags, 5 facts, 18 touching-colour flags."""
+N_SLOTS = 13 + 18 + 5 + 18 + 1
+"""Feature slots per cell: 13 colour slots, 18 row/column colour flags, 5 facts, 18 touching-colour flags, and
+the parities of the cell's row and column from its component's top-left corner (2 * row + column)."""
 
 
 def _encode_rule(c0: int, k: int, v: int, act: int) -> int:
