@@ -47,8 +47,9 @@ def _axis_class(i: int, n: int) -> int:
 
 
 @lru_cache(maxsize=256)
-def _parts(g: Grid) -> tuple[tuple[tuple[int, int, int, int], ...], tuple[tuple[int, ...], ...]]:
-    """The part bounds of `g` in reading order and one feature row per part (in the order of FEATURES)."""
+def _parts(g: Grid) -> tuple[tuple[tuple[int, int, int, int], ...], tuple[tuple[int, ...], ...], tuple[int, int]]:
+    """The part bounds of `g` in reading order, one feature row per part (in the order of FEATURES), and the
+    layout's shape (rows of parts, parts per row)."""
     a = g.a
     layout = part_slices(a)
     bounds, rows, counts = [], [], []
@@ -63,7 +64,7 @@ def _parts(g: Grid) -> tuple[tuple[tuple[int, int, int, int], ...], tuple[tuple[
             rows.append([_axis_class(i, len(layout)) * 4 + _axis_class(j, len(row)), main])
     most, fewest = max(counts), min(counts)
     feats = tuple((p, m, int(n == most), int(n == fewest), n) for (p, m), n in zip(rows, counts))
-    return tuple(bounds), feats
+    return tuple(bounds), feats, (len(layout), len(layout[0]))
 
 
 def _apply_action(sub: np.ndarray, action: int, main: int) -> np.ndarray:
@@ -105,7 +106,7 @@ def fill_parts(g: Grid, feature: int, table: int) -> Grid:
     if not 0 <= feature < len(FEATURES):
         raise ValueError("no such part feature")
     entries, default = _unpack(table)
-    bounds, feats = _parts(g)
+    bounds, feats, _ = _parts(g)
     out = g.a.copy()
     for (r0, r1, c0, c1), row in zip(bounds, feats):
         out[r0:r1, c0:c1] = _apply_action(out[r0:r1, c0:c1], entries.get(row[feature], default), row[1])
@@ -118,9 +119,8 @@ def part_cells(g: Grid, feature: int, table: int) -> Grid:
     if not 0 <= feature < len(FEATURES):
         raise ValueError("no such part feature")
     entries, default = _unpack(table)
-    layout = part_slices(g.a)
-    _, feats = _parts(g)
-    out = np.zeros((len(layout), len(layout[0])), dtype=g.a.dtype)
+    _, feats, shape = _parts(g)
+    out = np.zeros(shape, dtype=g.a.dtype)
     for k, row in enumerate(feats):
         action = entries.get(row[feature], default)
         if action == KEEP:
@@ -133,12 +133,11 @@ def _allowed_cells(s: Grid, o: Grid) -> Allowed | None:
     """For each part of `s`: its features and the actions that give the output's cell for it; None when the
     output is not one cell per part."""
     try:
-        layout = part_slices(s.a)
+        _, feats, shape = _parts(s)
     except ValueError:
         return None
-    if o.shape != (len(layout), len(layout[0])):
+    if o.shape != shape:
         return None
-    _, feats = _parts(s)
     out = []
     for row, want in zip(feats, o.a.ravel().tolist()):
         out.append((row, {want, OWN} if want == row[1] else {want}))
@@ -149,7 +148,7 @@ def _allowed(s: Grid, o: Grid) -> Allowed | None:
     """For each part of `s`: its features and the actions that turn it into the output's part; None when the
     output differs off the parts or some part has no such action."""
     try:
-        bounds, feats = _parts(s)
+        bounds, feats, _ = _parts(s)
     except ValueError:
         return None
     on_part = np.zeros(s.shape, dtype=bool)
