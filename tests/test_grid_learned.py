@@ -106,6 +106,40 @@ def test_repair_tiling_continues_diagonal_stripes(h: int, w: int, sign: int, dat
     assert fixed == Grid(full)
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 3), st.integers(1, 3), st.integers(2, 3), st.integers(2, 3), st.integers(1, 3), st.data())
+def test_a_pattern_continued_to_a_larger_grid_keeps_its_tile(th: int, tw: int, ny: int, nx: int, grow: int,
+                                                              data: st.DataObject) -> None:
+    tile_rows = data.draw(st.lists(st.lists(st.integers(0, 5), min_size=tw, max_size=tw), min_size=th, max_size=th))
+    full = P.tile(Grid.from_lists(tile_rows), ny * 2, nx * 2)
+    seen = Grid(full.a[:th * ny, :tw * nx].copy())
+    try:
+        longer = P.extend_pattern(seen, 2, 1, grow, 1)
+    except ValueError:
+        return  # the tile itself had no repeat to read
+    assert longer.shape == (2 * seen.shape[0], grow * seen.shape[1])
+    assert np.array_equal(longer.a[:seen.shape[0], :seen.shape[1]], seen.a)  # the seen part is kept
+    assert longer == P.extend_pattern(longer, 1, 1, 1, 1)  # a continued pattern continues as itself
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 4), st.integers(2, 4), st.integers(2, 7), st.data())
+def test_continue_pattern_fills_only_zero_cells_with_the_repeat(h: int, p: int, reps: int, data: st.DataObject) -> None:
+    tile = np.array(data.draw(st.lists(st.lists(st.integers(1, 5), min_size=p, max_size=p), min_size=h, max_size=h)),
+                    dtype=np.uint8)
+    full = np.tile(tile, (1, reps))
+    cut = data.draw(st.integers(2 * p, full.shape[1]))  # two whole tiles shown: the period is the tile's
+    seen = full.copy()
+    seen[:, cut:] = 0
+    if cut == full.shape[1]:
+        with pytest.raises(ValueError):  # nothing hidden
+            P.continue_pattern(Grid(seen), 1)
+        return
+    done = P.continue_pattern(Grid(seen), 1)
+    assert np.array_equal(done.a[seen != 0], seen[seen != 0])
+    assert done == Grid(full)
+
+
 def test_repair_tiling_fails_without_a_pattern() -> None:
     with pytest.raises(ValueError):
         P.repair_tiling(g("1230/4560/7890"), 0)
@@ -306,3 +340,28 @@ def test_cells_are_told_by_their_parity_inside_their_own_shape() -> None:
     fitted = CR.fit_checked(ins, outs)
     assert fitted is not None and fitted[1]
     assert CR.cell_rules(g("0000000/0055555/0055555/0055555"), fitted[0]) == g("0000000/0055555/0050505/0055555")
+
+
+def test_cells_are_told_by_their_parity_along_a_diagonal_line() -> None:
+    """Every second cell of each diagonal line turns 4, counted from the line's own top: only the parity from
+    an 8-connected component's corner explains it (4-connected, every cell of a diagonal is alone)."""
+    ins = (g("1000/0100/0010/0001"), g("10000/01000/00100/00010/00001"), g("00000/10000/01000/00100/00010"))
+    outs = (g("1000/0400/0010/0004"), g("10000/04000/00100/00040/00001"), g("00000/10000/04000/00100/00040"))
+    fitted = CR.fit_checked(ins, outs)
+    assert fitted is not None and fitted[1]
+    assert CR.cell_rules(g("01000/00100/00010/00001/10000"), fitted[0]) == g("01000/00400/00010/00004/10000")
+
+
+def test_square_holes_are_filled_and_other_holes_kept() -> None:
+    """Enclosed blank squares become 2; enclosed blank rectangles that are not square, and the outside, stay
+    blank: the `solid_square` region feature tells them apart at sizes the examples did not show."""
+    from hypsearch.domains.grid import object_rules as OR
+
+    ins = (g("1111000/1001000/1001000/1111000"), g("0000000/5555550/5000050/5555550"),
+           g("0111110/0100010/0100010/0100010/0111110"), g("11110/10010/11110/10010/11110"))
+    outs = (g("1111000/1221000/1221000/1111000"), g("0000000/5555550/5000050/5555550"),
+            g("0111110/0122210/0122210/0122210/0111110"), g("11110/10010/11110/10010/11110"))
+    fitted = OR.fit(ins, outs)
+    assert fitted is not None and OR.FEATURES[fitted[0] - OR.REGIONS] == "solid_square"
+    assert OR.recolor_by(g("000000/033330/030030/030030/033330"), *fitted) == g("000000/033330/032230/032230/033330")
+    assert OR.recolor_by(g("0000000/0333330/0300030/0333330"), *fitted) == g("0000000/0333330/0300030/0333330")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -48,6 +49,21 @@ def test_one_cell_per_part_is_coloured_by_the_parts_cell_count() -> None:
     assert fitted is not None and all(PF.part_cells(i, *fitted) == o for i, o in zip(ins, outs))
     assert PF.part_cells(g("00500/06500/55555/06506/60500"), *fitted) == g("00/10")
     assert PF.fit_cells(ins, (g("110/001"), g("11/00"))) is None
+
+
+def test_parts_apart_on_a_blank_background_are_cut_by_their_all_zero_lines() -> None:
+    """No coloured separator: all-0 rows and columns between content cut the grid, 0 cells inside a part
+    (noise) do not, and each part reads as its main colour."""
+    from hypsearch.domains.grid.partition import part_slices
+
+    ins = (g("110222/100202/000000/330404"), g("220111/020011/000000/300033"))
+    assert part_slices(ins[0].a) == [[(0, 2, 0, 2), (0, 2, 3, 6)], [(3, 4, 0, 2), (3, 4, 3, 6)]]
+    outs = (g("12/34"), g("21/33"))
+    fitted = PF.fit_cells(ins, outs)
+    assert fitted is not None and all(PF.part_cells(i, *fitted) == o for i, o in zip(ins, outs))
+    assert PF.part_cells(g("440033/400003/000000/110011"), *fitted) == g("43/11")
+    with pytest.raises(ValueError):  # blank margins around one shape are not separators
+        part_slices(g("0000/0110/0000").a)
 
 
 def test_no_rule_is_learned_when_the_outputs_are_not_filled_parts() -> None:

@@ -140,6 +140,11 @@ CASES: dict[str, tuple[Any, Any]] = {
     "bg_ranks": ((g("880/812"),), g("001/023")),  # 8 commonest → 0; then 0, 1, 2 by count, ties by colour
     "bg_ranks_back": ((g("001/023"), g("880/812")), g("880/812")),
     "repair_tiling": ((g("1212/2100/1212"), 0), g("1212/2121/1212")),
+    "extend_pattern": ((g("1213/1213"), 3, 2, 2, 1), g("12131213/12131213/12131213")),  # period 2 down, 4 across
+    "fractal_major": ((g("11/21"),), g("1111/2121/0011/0021")),  # copies where the commonest colour (1) is
+    "fill_empty_squares": ((g("0000/0001/1000"), 4), g("4400/4401/1000")),  # 2x2 windows in reading order, no overlap
+    "fill_largest_rect": ((g("00010/00010/11000"), 5), g("55510/55510/11000")),  # 2x3 beats the 1-wide runs
+    "continue_pattern": ((g("000000/120120/340300"), 1), g("000000/120120/340340")),  # columns repeat every 3
     "tiling_hole": ((g("1212/2100/1212"), 0), g("21")),
     "parts_sep": ((g("151/555/152"),), 4),
     "parts_blank": ((g("1001/0000/2002"),), 4),
@@ -233,6 +238,10 @@ def test_recolor_changes_colour() -> None:
     lambda: P.upscale(g("1" * 20), 2),
     lambda: P.cell_and(g("1"), g("11"), 1),
     lambda: P.replace_color(A, 1, 12),
+    lambda: P.fill_largest_rect(g("00100/00100"), 3),  # two 2x2 rectangles tie
+    lambda: P.fractal_major(g("12/21")),  # no single commonest colour
+    lambda: P.extend_pattern(g("12/34"), 2, 1, 1, 1),  # nothing repeats
+    lambda: P.continue_pattern(g("12/34"), 2),  # no 0 cell to fill
 ])
 def test_primitives_refuse_bad_arguments(call: Any) -> None:
     with pytest.raises(ValueError):

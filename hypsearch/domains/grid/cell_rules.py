@@ -3,11 +3,11 @@
 Each cell is described by feature slots: its colour, its 8 neighbours, the first non-zero
 colour seen in the 4 axis directions, whether its row / column contains each colour, facts
 about its single-colour component, whether it lies between two equal colours, which colours
-touch it orthogonally or diagonally, and where it lies (by parity) from its component's top-left corner.  A rule is
-"if [centre == c0 and] slot k == v then paint colour a / copy slot j"; the first matching rule
-wins and an unmatched cell keeps its colour.  Lists are learned greedily (each new rule is
-consistent on every train cell it covers and covers the most changed cells not yet explained)
-and are stored in the program as one Int, so `(cell_rules x table)` is a pure printable term.
+touch it orthogonally or diagonally, and where it lies (by parity) from its 4- or 8-connected
+component's top-left corner.  A rule is "if [centre == c0 and] slot k == v then paint colour a /
+copy slot j"; the first matching rule wins and an unmatched cell keeps its colour.  Lists are learned
+greedily (each new rule is consistent on every train cell it covers and covers the most changed cells
+not yet explained) and are stored in the program as one Int, so `(cell_rules x table)` is a pure printable term.
 """
 
 from __future__ import annotations
@@ -58,20 +58,27 @@ def features(g: Grid) -> np.ndarray:
         cols.append((orth == c).any(axis=0).astype(np.int64))
     for c in range(1, 10):
         cols.append((diag == c).any(axis=0).astype(np.int64))
-    ys, xs = np.indices((h, w))
-    top = np.full(int(lab.max()) + 1, h)
-    left = np.full(int(lab.max()) + 1, w)
-    np.minimum.at(top, lab.ravel(), ys.ravel())
-    np.minimum.at(left, lab.ravel(), xs.ravel())
-    cols.append(((ys - top[lab]) % 2) * 2 + (xs - left[lab]) % 2)
+    cols.append(_corner_parity(lab))
+    cols.append(_corner_parity(components(a, True)[2]))  # the same from 8-connected components (diagonal lines)
     f = np.stack([np.asarray(c).ravel() for c in cols], axis=1)
     f.flags.writeable = False
     return f
 
 
-N_SLOTS = 13 + 18 + 5 + 18 + 1
+def _corner_parity(lab: np.ndarray) -> np.ndarray:
+    """Per cell, the parities of its row and column from its component's top-left corner (2 * row + column)."""
+    h, w = lab.shape
+    ys, xs = np.indices((h, w))
+    top = np.full(int(lab.max()) + 1, h)
+    left = np.full(int(lab.max()) + 1, w)
+    np.minimum.at(top, lab.ravel(), ys.ravel())
+    np.minimum.at(left, lab.ravel(), xs.ravel())
+    return ((ys - top[lab]) % 2) * 2 + (xs - left[lab]) % 2
+
+
+N_SLOTS = 13 + 18 + 5 + 18 + 2
 """Feature slots per cell: 13 colour slots, 18 row/column colour flags, 5 facts, 18 touching-colour flags, and
-the parities of the cell's row and column from its component's top-left corner (2 * row + column)."""
+the parities of the cell's row and column from its 4- and its 8-connected component's top-left corner."""
 
 
 def _encode_rule(c0: int, k: int, v: int, act: int) -> int:

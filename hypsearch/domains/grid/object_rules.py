@@ -66,12 +66,12 @@ def _features(g: Grid, regions: bool = False) -> tuple[tuple[int, ...], ...]:
         rows.append((n, desc.index(n) + 1, asc.index(n) + 1, r1 - r0, c1 - c0, holes, int(holes > 0),
                      int(r0 == 0 or c0 == 0 or r1 == h or c1 == w), shapes[(b.shape, b.tobytes())], colours[c],
                      int((b == b[:, ::-1]).all()), int((b == b[::-1]).all()), int(b.all()),
-                     int(n == desc[-1]) + 2 * int(n == desc[0])))
+                     int(n == desc[-1]) + 2 * int(n == desc[0]), int(b.all() and b.shape[0] == b.shape[1])))
     return tuple(rows)
 
 
 FEATURES = ("size", "size_rank", "size_rank_up", "height", "width", "holes", "has_holes", "touches_border",
-            "shape_count", "colour_count", "mirror_lr", "mirror_ud", "solid_box", "size_extreme")
+            "shape_count", "colour_count", "mirror_lr", "mirror_ud", "solid_box", "size_extreme", "solid_square")
 """Feature names, by index (the program's `feature` argument is 2 * index + 1 when keyed by colour too, and
 REGIONS + index for the regions of 0 cells).  `size_extreme` is 1 for the smallest, 2 for the largest, 3 when
 all are one size and 0 in between: "largest one way, smallest another, the rest a third" in one table."""

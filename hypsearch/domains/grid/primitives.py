@@ -269,6 +269,16 @@ def fractal_inv(g: Grid) -> Grid:
     return _g(np.kron((g.a == 0).astype(np.uint8), g.a))
 
 
+def fractal_major(g: Grid) -> Grid:
+    """Put a copy of the grid in place of every cell of its most common colour (blank elsewhere); fails on a
+    tie for most common."""
+    counts = np.bincount(g.a.ravel(), minlength=10)
+    top = np.flatnonzero(counts == counts.max())
+    if top.size != 1:
+        raise ValueError("no single most common colour")
+    return _g(np.kron((g.a == top[0]).astype(np.uint8), g.a))
+
+
 # -- colours -----------------------------------------------------------------------
 def replace_color(g: Grid, a: int, b: int) -> Grid:
     """Recolour every cell of colour a to colour b."""
@@ -566,6 +576,60 @@ def tiling_hole(g: Grid, c: int) -> Grid:
     return _g(_repair_tiling(g, c)[r0:r1, c0:c1])
 
 
+def _pattern_tile(a: np.ndarray, known: np.ndarray, py: int, px: int) -> np.ndarray:
+    """The py-by-px tile every known cell agrees with (-1 where no known cell falls)."""
+    h, w = a.shape
+    cls = (np.arange(h)[:, None] % py) * px + (np.arange(w)[None, :] % px)
+    tile = np.full(py * px, -1, dtype=np.int64)
+    tile[cls[known]] = a[known]
+    return tile.reshape(py, px)
+
+
+def extend_pattern(g: Grid, hn: int, hd: int, wn: int, wd: int) -> Grid:
+    """Continue the grid's smallest exact periodic pattern to hn/hd of its height and wn/wd of its width."""
+    h, w = g.shape
+    if min(hn, hd, wn, wd) < 1 or (h * hn) % hd or (w * wn) % wd or h * hn > 30 * hd or w * wn > 30 * wd:
+        raise ValueError("bad size")
+    known = np.ones(g.shape, dtype=bool)
+    py, px = _period(g.a, known, 0), _period(g.a, known, 1)
+    if py == h and px == w:
+        raise ValueError("no period")
+    tile = _pattern_tile(g.a, known, py, px)
+    hh, ww = h * hn // hd, w * wn // wd
+    return _g(tile[np.arange(hh)[:, None] % py, np.arange(ww)[None, :] % px].astype(np.uint8))
+
+
+def continue_pattern(g: Grid, axes: int) -> Grid:
+    """Fill the 0 cells from the periodic pattern the other cells repeat: rows repeating down (axes 0),
+    columns repeating across (1) or both (2); a cell no repeat reaches stays 0."""
+    a = g.a
+    h, w = a.shape
+    known = a != 0
+    if not known.any() or known.all() or axes not in (0, 1, 2):
+        raise ValueError("nothing to continue")
+    py = _period_strict(a, known, 0) if axes in (0, 2) else h
+    px = _period_strict(a, known, 1) if axes in (1, 2) else w
+    if py == h and px == w:
+        raise ValueError("no period")
+    tile = _pattern_tile(a, known, py, px)
+    full = tile[np.arange(h)[:, None] % py, np.arange(w)[None, :] % px]
+    return _g(np.where(known, a, np.maximum(full, 0)).astype(np.uint8))
+
+
+def _period_strict(a: np.ndarray, known: np.ndarray, axis: int) -> int:
+    """The smallest shift along an axis under which known cells overlap and all agree (the axis length if none)."""
+    n = a.shape[axis]
+    for p in range(1, n):
+        if axis == 0:
+            x, y, kx, ky = a[:-p], a[p:], known[:-p], known[p:]
+        else:
+            x, y, kx, ky = a[:, :-p], a[:, p:], known[:, :-p], known[:, p:]
+        both = kx & ky
+        if both.any() and not (x[both] != y[both]).any():
+            return p
+    return n
+
+
 # -- lines ------------------------------------------------------------------------------------
 def extend_h(g: Grid) -> Grid:
     """Draw a full-width line through every row holding exactly one non-zero colour."""
@@ -860,6 +924,52 @@ def fill_bbox(g: Grid, c: int) -> Grid:
         h, w = o.cells.shape
         region = out[o.top:o.top + h, o.left:o.left + w]
         region[region == 0] = _color(c)
+    return _g(out)
+
+
+def _zero_windows(zero: np.ndarray, kh: int, kw: int) -> np.ndarray:
+    """Top-left corners (as a mask) of the kh-by-kw windows whose cells are all 0."""
+    s = np.pad(np.cumsum(np.cumsum(zero.astype(np.int32), 0), 1), ((1, 0), (1, 0)))
+    return (s[kh:, kw:] - s[:-kh, kw:] - s[kh:, :-kw] + s[:-kh, :-kw]) == kh * kw
+
+
+def fill_empty_squares(g: Grid, c: int) -> Grid:
+    """Paint with colour c the all-0 square windows of the largest side (2 or more) the grid has room for,
+    taken in reading order and skipping any that overlaps one already painted."""
+    zero = g.a == 0
+    for k in range(min(g.shape), 1, -1):
+        at = _zero_windows(zero, k, k)
+        if at.any():
+            out = g.a.copy()
+            taken = np.zeros(g.shape, dtype=bool)
+            for y, x in np.argwhere(at):
+                if not taken[y:y + k, x:x + k].any():
+                    taken[y:y + k, x:x + k] = True
+            out[taken] = _color(c)
+            return _g(out)
+    raise ValueError("no empty square")
+
+
+def fill_largest_rect(g: Grid, c: int) -> Grid:
+    """Paint with colour c the one all-0 rectangle (both sides 2 or more) of the largest area; fails on a tie."""
+    zero = g.a == 0
+    h, w = g.shape
+    best, where = 0, []
+    for kh in range(2, h + 1):
+        for kw in range(2, w + 1):
+            if kh * kw < best:
+                continue
+            at = np.argwhere(_zero_windows(zero, kh, kw))
+            if not len(at):
+                break  # wider windows of this height are empty too
+            if kh * kw > best:
+                best, where = kh * kw, []
+            where += [(int(y), int(x), kh, kw) for y, x in at]
+    if len(where) != 1:
+        raise ValueError("no single largest empty rectangle")
+    (y, x, kh, kw), = where
+    out = g.a.copy()
+    out[y:y + kh, x:x + kw] = _color(c)
     return _g(out)
 
 
@@ -1404,7 +1514,7 @@ PRIMITIVES: tuple[Primitive, ...] = tuple(
     [_p(f, (G,), G) for f in (
         rot90, rot180, rot270, flip_h, flip_v, transpose, antitranspose, crop_nonzero, crop_to_content,
         left_half, right_half, top_half, bottom_half, cell_most_colorful, cell_least_colorful, cell_unique,
-        mirror_h, mirror_v, mirror_4, rot_quad, fractal, fractal_inv, majority_cells, majority_stripes,
+        mirror_h, mirror_v, mirror_4, rot_quad, fractal, fractal_inv, fractal_major, majority_cells, majority_stripes,
         reverse_rings, compress, dedup_rows, dedup_cols, dedup, gravity_down, gravity_up, gravity_left,
         gravity_right, symmetrize_h, symmetrize_v,
         symmetrize_4, extend_h, extend_v, connect_h, connect_v, connect_hv, rays_diag, blank,
@@ -1415,10 +1525,11 @@ PRIMITIVES: tuple[Primitive, ...] = tuple(
     + [_p(f, (G, I), G) for f in (crop_color, crop_inside_color, upscale, downscale, keep_color, fill_bg,
                                    binarize, complete_symmetry, extract_hole, fill_holes, outline, fill_bbox,
                                    fill_interior, border, connect_h_with, connect_v_with, move_until_touch,
-                                   uniform_rows, attract, repair_tiling, tiling_hole)]
+                                   uniform_rows, attract, repair_tiling, tiling_hole, continue_pattern,
+                                   fill_empty_squares, fill_largest_rect)]
     + [_p(f, (G, I, I), G) for f in (tile, replace_color, recolor_size, recolor_rank, halo, crop_tl, crop_tr, crop_bl,
                                      crop_br)]
-    + [_p(remap, (G,) + (I,) * 10, G, cost=3)]
+    + [_p(remap, (G,) + (I,) * 10, G, cost=3), _p(extend_pattern, (G, I, I, I, I), G, cost=2)]
     + [_p(f, (G, G), G) for f in (hconcat, vconcat, overlay)]
     + [_p(f, (G, G, I), G) for f in (cell_and, cell_or, cell_xor, cell_nor, cell_andnot)]
     + [_p(f, (G,), I) for f in (most_common_color, least_common_color, most_common_nonzero, count_colors)]

@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 import time
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
@@ -129,13 +130,13 @@ def _memoised(term: Term, memo: dict[tuple[int, Grid], Any], ids: dict[Term, int
 
 SAME_SHAPE = frozenset({
     "attract", "binarize", "border", "cell_rules", "complete_symmetry", "connect_h", "connect_h_with", "connect_hv",
-    "connect_v", "connect_v_with", "draw_lines", "extend_h", "extend_v", "fill_bbox", "fill_bg", "fill_holes",
-    "fill_interior", "fill_parts", "flip_h", "flip_v", "gravity_down", "gravity_left", "gravity_right",
-    "gravity_up", "halo", "hollow", "keep_color", "keep_largest", "keep_least_common", "majority_cells",
-    "majority_stripes", "move_until_touch", "outline", "ray_down", "ray_left", "ray_right", "ray_up", "rays_diag",
-    "recolor_by", "recolor_rank", "recolor_size", "remap", "remove_noise", "repair_tiling", "replace_color",
-    "reverse_rings", "rot180", "spread_cell", "spread_template", "swap_colors", "symmetrize_4", "symmetrize_h",
-    "symmetrize_v", "uniform_rows"})
+    "connect_v", "connect_v_with", "continue_pattern", "draw_lines", "extend_h", "extend_v", "fill_bbox", "fill_bg",
+    "fill_empty_squares", "fill_holes", "fill_interior", "fill_largest_rect", "fill_parts", "flip_h", "flip_v",
+    "gravity_down", "gravity_left", "gravity_right", "gravity_up", "halo", "hollow", "keep_color", "keep_largest",
+    "keep_least_common", "majority_cells", "majority_stripes", "move_until_touch", "outline", "ray_down",
+    "ray_left", "ray_right", "ray_up", "rays_diag", "recolor_by", "recolor_rank", "recolor_size", "remap",
+    "remove_noise", "repair_tiling", "replace_color", "reverse_rings", "rot180", "spread_cell", "spread_template",
+    "swap_colors", "symmetrize_4", "symmetrize_h", "symmetrize_v", "uniform_rows"})
 """Primitives whose result has the shape of their first (grid) argument, whatever the grid."""
 SWAP_SHAPE = frozenset({"antitranspose", "rot270", "rot90", "transpose"})
 """Primitives whose result has their grid argument's shape transposed."""
@@ -215,6 +216,17 @@ LINE_OUTPUT = frozenset({"colors_by_count", "minor_colors_by_count", "colors_by_
 """Unary steps that build a single row or column: tried only when every output is one."""
 
 
+def _growth(data: TaskData) -> tuple[Fraction, Fraction] | None:
+    """The (height, width) factors every train output grows its input by, when they are the same for all pairs
+    and at least one exceeds 1 (what a pattern continued to a larger grid needs)."""
+    fs = {(Fraction(o.shape[0], i.shape[0]), Fraction(o.shape[1], i.shape[1]))
+          for i, o in zip(data.train_in, data.train_out)}
+    if len(fs) != 1:
+        return None
+    (fy, fx), = fs
+    return (fy, fx) if max(fy, fx) > 1 and min(fy, fx) >= 1 and max(fy, fx) <= 4 else None
+
+
 def _hole_colours(data: TaskData) -> list[int]:
     """Colours present in every train input and absent from every output (holes to repair)."""
     return [c for c in range(10) if all((i.a == c).any() for i in data.train_in)
@@ -291,9 +303,17 @@ def build_steps(data: TaskData) -> tuple[list[Step], list[Step]]:
                 add(A("halo", X, c, c2))
     for c in _hole_colours(data):
         add(A("tiling_hole", X, c) if smaller else A("repair_tiling", X, c))
+        if smaller and c == 0:  # a hole of 0 in a symmetric picture (other colours have theirs above)
+            add(A("extract_hole", X, 0))
+    if (grow := _growth(data)) is not None:
+        add(A("extend_pattern", X, grow[0].numerator, grow[0].denominator, grow[1].numerator,
+              grow[1].denominator))
+    if all(i.shape == o.shape for i, o in zip(data.train_in, data.train_out)):
+        for axes in (0, 1, 2):
+            add(A("continue_pattern", X, axes))
     for c in new_cols:
         for op in ("fill_bg", "binarize", "fill_holes", "outline", "fill_bbox", "fill_interior", "border",
-                   "connect_h_with", "connect_v_with", "uniform_rows"):
+                   "connect_h_with", "connect_v_with", "uniform_rows", "fill_empty_squares", "fill_largest_rect"):
             add(A(op, X, c))
     for ext in EXTRACTORS:
         for sel in SELECTORS:
