@@ -141,6 +141,8 @@ CASES: dict[str, tuple[Any, Any]] = {
     "bg_ranks_back": ((g("001/023"), g("880/812")), g("880/812")),
     "repair_tiling": ((g("1212/2100/1212"), 0), g("1212/2121/1212")),
     "extend_pattern": ((g("1213/1213"), 3, 2, 2, 1), g("12131213/12131213/12131213")),  # period 2 down, 4 across
+    "recolor_to_marker": ((g("110/100/003"),), g("330/300/000")),  # the lone cell's colour, the lone cell cleared
+    "gravity_to": ((g("1000/0010/5555/0000/0100/0010"), 5), g("0000/1010/5555/0110/0000/0000")),  # both sides
     "fractal_major": ((g("11/21"),), g("1111/2121/0011/0021")),  # copies where the commonest colour (1) is
     "fill_empty_squares": ((g("0000/0001/1000"), 4), g("4400/4401/1000")),  # 2x2 windows in reading order, no overlap
     "fill_largest_rect": ((g("00010/00010/11000"), 5), g("55510/55510/11000")),  # 2x3 beats the 1-wide runs

@@ -50,6 +50,19 @@ def test_doubts_count_broken_expectations() -> None:
     assert exp.doubts((test,), (G([[3, 3], [3, 3]]),)) == 1  # one colour, as no train output is
 
 
+def test_a_palette_every_output_keeps_to_is_expected_of_the_answer() -> None:
+    """Each input brings its own colour (2, then 3) and every output paints it 5: an answer keeping the test
+    input's own colour breaks the palette; when some output keeps its input's colour, it does not."""
+    ins = (G([[2, 0], [5, 5]]), G([[0, 3], [5, 5]]))
+    outs = (G([[0, 0], [5, 5]]), G([[0, 0], [5, 5]]))
+    test = G([[4, 0], [5, 5]])
+    exp = expectations(ins, outs)
+    assert exp.doubts((test,), (G([[0, 0], [5, 5]]),)) == 0
+    assert exp.doubts((test,), (G([[0, 4], [5, 5]]),)) == 1  # 4 is the test's own colour; no output kept one
+    kept = expectations(ins, (outs[0], G([[3, 0], [5, 5]])))  # the second output keeps its own 3
+    assert kept.doubts((test,), (G([[0, 4], [5, 5]]),)) == 0
+
+
 def test_choose_prefers_doubt_free_then_shallow_then_agreed() -> None:
     a, b, c = G([[1]]), G([[2]]), G([[3]])
     fits = [Fit(A("rot90", X), 1, (a,), 1),

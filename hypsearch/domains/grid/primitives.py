@@ -426,6 +426,25 @@ def gravity_up(g: Grid) -> Grid:
     return _g(_gravity_down(g.a[::-1])[::-1])
 
 
+def gravity_to(g: Grid, c: int) -> Grid:
+    """Let every other non-zero cell fall toward the band of full colour-c lines (rows or columns), stacking
+    on the cells already fallen, from both sides of the band."""
+    a = g.a
+    c = _color(c)
+    rows, cols = (a == c).all(axis=1), (a == c).all(axis=0)
+    if rows.any() == cols.any():
+        raise ValueError("no single band of full lines")
+    t = a if rows.any() else a.T
+    band = np.flatnonzero((t == c).all(axis=1))
+    r0, r1 = int(band[0]), int(band[-1]) + 1
+    if not (t[r0:r1] == c).all():
+        raise ValueError("the band is not one block")
+    out = t.copy()
+    out[:r0] = _gravity_down(t[:r0])
+    out[r1:] = _gravity_down(t[r1:][::-1])[::-1]
+    return _g(out if rows.any() else out.T)
+
+
 def gravity_right(g: Grid) -> Grid:
     """Push every non-zero cell to the right end of its row."""
     return _g(_gravity_down(g.a.T).T)
@@ -1072,6 +1091,17 @@ def swap_colors(g: Grid) -> Grid:
     return _g(table[g.a])
 
 
+def recolor_to_marker(g: Grid) -> Grid:
+    """Paint every shape the colour of the grid's one single-cell object (the marker), and clear the marker."""
+    marks = [o for o in objects8(g) if o.size == 1]
+    if len(marks) != 1:
+        raise ValueError("not one marker")
+    y, x = marks[0].top, marks[0].left
+    out = np.where(g.a != 0, g.a[y, x], 0).astype(np.uint8)
+    out[y, x] = 0
+    return _g(out)
+
+
 def upscale_by_colors(g: Grid) -> Grid:
     """Scale up by the number of distinct non-zero colours."""
     return upscale(g, max(count_colors(g), 1))
@@ -1516,16 +1546,16 @@ PRIMITIVES: tuple[Primitive, ...] = tuple(
         left_half, right_half, top_half, bottom_half, cell_most_colorful, cell_least_colorful, cell_unique,
         mirror_h, mirror_v, mirror_4, rot_quad, fractal, fractal_inv, fractal_major, majority_cells, majority_stripes,
         reverse_rings, compress, dedup_rows, dedup_cols, dedup, gravity_down, gravity_up, gravity_left,
-        gravity_right, symmetrize_h, symmetrize_v,
-        symmetrize_4, extend_h, extend_v, connect_h, connect_v, connect_hv, rays_diag, blank,
-        remove_noise, keep_largest, hollow, swap_colors, upscale_by_colors, cells_majority, overlay_cells,
-        overlay_cells_rev, repeated_half, spread_cell, spread_template, keep_least_common, ray_down, ray_up, ray_right,
-        ray_left, crop_minor_color, crop_major_color, colors_by_count, minor_colors_by_count, colors_by_size,
+        gravity_right, symmetrize_h, symmetrize_v, symmetrize_4, extend_h, extend_v, connect_h, connect_v,
+        connect_hv, rays_diag, blank, remove_noise, keep_largest, hollow, swap_colors, recolor_to_marker,
+        upscale_by_colors, cells_majority, overlay_cells, overlay_cells_rev, repeated_half, spread_cell,
+        spread_template, keep_least_common, ray_down, ray_up, ray_right, ray_left,
+        crop_minor_color, crop_major_color, colors_by_count, minor_colors_by_count, colors_by_size,
         count_row, color_histogram, color_strip)]
     + [_p(f, (G, I), G) for f in (crop_color, crop_inside_color, upscale, downscale, keep_color, fill_bg,
                                    binarize, complete_symmetry, extract_hole, fill_holes, outline, fill_bbox,
                                    fill_interior, border, connect_h_with, connect_v_with, move_until_touch,
-                                   uniform_rows, attract, repair_tiling, tiling_hole, continue_pattern,
+                                   uniform_rows, attract, gravity_to, repair_tiling, tiling_hole, continue_pattern,
                                    fill_empty_squares, fill_largest_rect)]
     + [_p(f, (G, I, I), G) for f in (tile, replace_color, recolor_size, recolor_rank, halo, crop_tl, crop_tr, crop_bl,
                                      crop_br)]

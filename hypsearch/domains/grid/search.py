@@ -132,11 +132,11 @@ SAME_SHAPE = frozenset({
     "attract", "binarize", "border", "cell_rules", "complete_symmetry", "connect_h", "connect_h_with", "connect_hv",
     "connect_v", "connect_v_with", "continue_pattern", "draw_lines", "extend_h", "extend_v", "fill_bbox", "fill_bg",
     "fill_empty_squares", "fill_holes", "fill_interior", "fill_largest_rect", "fill_parts", "flip_h", "flip_v",
-    "gravity_down", "gravity_left", "gravity_right", "gravity_up", "halo", "hollow", "keep_color", "keep_largest",
-    "keep_least_common", "majority_cells", "majority_stripes", "move_until_touch", "outline", "ray_down",
-    "ray_left", "ray_right", "ray_up", "rays_diag", "recolor_by", "recolor_rank", "recolor_size", "remap",
-    "remove_noise", "repair_tiling", "replace_color", "reverse_rings", "rot180", "spread_cell", "spread_template",
-    "swap_colors", "symmetrize_4", "symmetrize_h", "symmetrize_v", "uniform_rows"})
+    "gravity_down", "gravity_left", "gravity_right", "gravity_to", "gravity_up", "halo", "hollow", "keep_color",
+    "keep_largest", "keep_least_common", "majority_cells", "majority_stripes", "move_until_touch", "outline",
+    "ray_down", "ray_left", "ray_right", "ray_up", "rays_diag", "recolor_by", "recolor_rank", "recolor_size",
+    "recolor_to_marker", "remap", "remove_noise", "repair_tiling", "replace_color", "reverse_rings", "rot180",
+    "spread_cell", "spread_template", "swap_colors", "symmetrize_4", "symmetrize_h", "symmetrize_v", "uniform_rows"})
 """Primitives whose result has the shape of their first (grid) argument, whatever the grid."""
 SWAP_SHAPE = frozenset({"antitranspose", "rot270", "rot90", "transpose"})
 """Primitives whose result has their grid argument's shape transposed."""
@@ -295,7 +295,7 @@ def build_steps(data: TaskData) -> tuple[list[Step], list[Step]]:
     add(A("vconcat", X, X))
     for c in nz_in:
         for op in ("crop_color", "crop_inside_color", "keep_color", "complete_symmetry", "extract_hole",
-                   "move_until_touch", "attract"):
+                   "move_until_touch", "attract", "gravity_to"):
             add(A(op, X, c))
         add(A("erase_all", X, A("with_color", A("objects8", X), c)))
         for c2 in new_cols:

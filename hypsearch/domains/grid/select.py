@@ -2,10 +2,11 @@
 
 Every fit is run on the test inputs and its answers checked against what the train pairs lead one to
 expect of an answer (`doubts`): a size the output-size rules predict, colours a train output showed or the
-test input holds, no copy of the input when no train output copies its input, no single-colour grid when
-no train output is one.  Fits are grouped by their answers (candidates that agree are one attempt); groups
-rank by doubts, then search depth (simpler first; guesses last), then how many distinct programs give
-those answers, then program size.  Distinct groups make the distinct attempts.
+test input holds (only the former when no train output kept a colour of its own input's), no copy of the
+input when no train output copies its input, no single-colour grid when no train output is one.  Fits are
+grouped by their answers (candidates that agree are one attempt); groups rank by doubts, then search depth
+(simpler first; guesses last), then how many distinct programs give those answers, then program size.
+Distinct groups make the distinct attempts.
 """
 
 from __future__ import annotations
@@ -38,13 +39,15 @@ class Expectations:
     """Some train output equals its input."""
     uniform_seen: bool
     """Some train output is a single colour."""
+    fixed_palette: bool = False
+    """Every train output keeps to `new_colours`: no colour of its own input's survives unless all share it."""
 
     def doubts(self, test_in: Sequence[Grid], answers: Sequence[Grid]) -> int:
         """How many expectations the answers break, summed over the test inputs."""
         n = 0
         for g, a in zip(test_in, answers):
             n += not self.sizes.allows(g, a)
-            n += not _colour_set(a) <= (_colour_set(g) | self.new_colours)
+            n += not _colour_set(a) <= (self.new_colours if self.fixed_palette else _colour_set(g) | self.new_colours)
             n += (not self.copies_seen) and a == g
             n += (not self.uniform_seen) and len(_colour_set(a)) == 1
         return n
@@ -58,9 +61,11 @@ def expectations(train_in: Sequence[Grid], train_out: Sequence[Grid]) -> Expecta
         oc = _colour_set(o)
         added |= oc - _colour_set(i)
         common &= oc
-    return Expectations(size_rules(train_in, train_out), frozenset(added | common),
+    palette = frozenset(added | common)
+    return Expectations(size_rules(train_in, train_out), palette,
                         any(i == o for i, o in zip(train_in, train_out)),
-                        any(len(_colour_set(o)) == 1 for o in train_out))
+                        any(len(_colour_set(o)) == 1 for o in train_out),
+                        all(_colour_set(o) <= palette for o in train_out))
 
 
 @dataclass(frozen=True)
