@@ -365,3 +365,24 @@ def test_square_holes_are_filled_and_other_holes_kept() -> None:
     assert fitted is not None and OR.FEATURES[fitted[0] - OR.REGIONS] == "solid_square"
     assert OR.recolor_by(g("000000/033330/030030/030030/033330"), *fitted) == g("000000/033330/032230/032230/033330")
     assert OR.recolor_by(g("0000000/0333330/0300030/0333330"), *fitted) == g("0000000/0333330/0300030/0333330")
+
+
+def test_cells_are_told_by_their_column_parity_from_the_right_edge() -> None:
+    """Cells of 5 an even number of columns from the right edge turn 3, in grids of odd and even width: only
+    the parity from the grid's bottom-right corner explains every pair (from the left it flips with width;
+    four examples, so every three left for leave-one-out still hold both widths)."""
+    def rule(text: str) -> Grid:
+        rows = text.split("/")
+        w = len(rows[0])
+        return g("/".join("".join("3" if c == "5" and (w - 1 - x) % 2 == 0 else c for x, c in enumerate(r))
+                          for r in rows))
+
+    ins = (g("5050050005/0500500500/0005005050"), g("050500505000/500050050050/005005000505"),
+           g("0050050500050/5000505005005/0505000050500"), g("50505005005/05000550550/00550000505"))
+    fitted = CR.fit_checked(ins, tuple(rule(str_of(i)) for i in ins))
+    assert fitted is not None and fitted[1]
+    assert CR.cell_rules(g("55005/50550/05050"), fitted[0]) == rule("55005/50550/05050")
+
+
+def str_of(grid: Grid) -> str:
+    return "/".join("".join(str(int(c)) for c in row) for row in grid.a)

@@ -130,6 +130,7 @@ CASES: dict[str, tuple[Any, Any]] = {
     "recolor_by": ((g("1100/0000/0111"), 0, (2 << 4 | 4) | (3 << 4 | 5) << 13), g("3300/0000/0444")),  # size 2 → 3, 3 → 4
     "draw_lines": ((g("0100/0000/0020/0000"), 5 << 12 | 0 << 8 | 11 << 4), g("0100/0100/0120/0120")),  # rays down, own colour
     "pick_object": ((g("1100/0000/0222"), 1), g("222")),  # objects8, own cells, the largest
+    "lookup": ((g("1002"), 0, 1108118471936), g("50")),  # two colours → the table's one entry, "50"
     "fill_parts": ((g("00500/00500/55555/00500"), 0, 12 | 2 << 4 | (10 << 4 | 4) << 13),
                    g("11500/11500/55555/00533")),  # by position: first → 1, last → 3, others kept
     "part_cells": ((g("01500/00500/55555/00500"), 4, 12 | (1 << 4 | 3) << 4 | (0 << 4 | 1) << 13), g("20/00")),  # 1 cell → 2, 0 → 0
@@ -143,6 +144,10 @@ CASES: dict[str, tuple[Any, Any]] = {
     "extend_pattern": ((g("1213/1213"), 3, 2, 2, 1), g("12131213/12131213/12131213")),  # period 2 down, 4 across
     "recolor_to_marker": ((g("110/100/003"),), g("330/300/000")),  # the lone cell's colour, the lone cell cleared
     "gravity_to": ((g("1000/0010/5555/0000/0100/0010"), 5), g("0000/1010/5555/0110/0000/0000")),  # both sides
+    "colour_blocks": ((g("2011/0310"),), g("2200/2000/0033/0030")),  # the 1-shape in each colour of the map
+    "cycle_rings": ((g("1111/1221/1221/1111"),), g("2222/2112/2112/2222")),
+    "fill_placeholders": ((g("120055/340055"),), g("120012/340034")),  # the 2x2 of 5 becomes the 1234 template
+    "extend_ends": ((g("0000/0110/0000/0000"),), g("0000/1111/0000/0000")),  # both ends of a bar run on
     "fractal_major": ((g("11/21"),), g("1111/2121/0011/0021")),  # copies where the commonest colour (1) is
     "fill_empty_squares": ((g("0000/0001/1000"), 4), g("4400/4401/1000")),  # 2x2 windows in reading order, no overlap
     "fill_largest_rect": ((g("00010/00010/11000"), 5), g("55510/55510/11000")),  # 2x3 beats the 1-wide runs

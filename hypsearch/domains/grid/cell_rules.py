@@ -4,7 +4,7 @@ Each cell is described by feature slots: its colour, its 8 neighbours, the first
 colour seen in the 4 axis directions, whether its row / column contains each colour, facts
 about its single-colour component, whether it lies between two equal colours, which colours
 touch it orthogonally or diagonally, and where it lies (by parity) from its 4- or 8-connected
-component's top-left corner.  A rule is "if [centre == c0 and] slot k == v then paint colour a /
+component's top-left corner and from the grid's corners.  A rule is "if [centre == c0 and] slot k == v then paint colour a /
 copy slot j"; the first matching rule wins and an unmatched cell keeps its colour.  Lists are learned
 greedily (each new rule is consistent on every train cell it covers and covers the most changed cells
 not yet explained) and are stored in the program as one Int, so `(cell_rules x table)` is a pure printable term.
@@ -60,6 +60,9 @@ def features(g: Grid) -> np.ndarray:
         cols.append((diag == c).any(axis=0).astype(np.int64))
     cols.append(_corner_parity(lab))
     cols.append(_corner_parity(components(a, True)[2]))  # the same from 8-connected components (diagonal lines)
+    ys, xs = np.indices((h, w))
+    cols.append((ys % 2) * 2 + xs % 2)  # and from the grid's own corners: top-left, bottom-right
+    cols.append(((h - 1 - ys) % 2) * 2 + (w - 1 - xs) % 2)
     f = np.stack([np.asarray(c).ravel() for c in cols], axis=1)
     f.flags.writeable = False
     return f
@@ -76,9 +79,10 @@ def _corner_parity(lab: np.ndarray) -> np.ndarray:
     return ((ys - top[lab]) % 2) * 2 + (xs - left[lab]) % 2
 
 
-N_SLOTS = 13 + 18 + 5 + 18 + 2
+N_SLOTS = 13 + 18 + 5 + 18 + 4
 """Feature slots per cell: 13 colour slots, 18 row/column colour flags, 5 facts, 18 touching-colour flags, and
-the parities of the cell's row and column from its 4- and its 8-connected component's top-left corner."""
+the parities of the cell's row and column from its 4- and its 8-connected component's top-left corner and
+from the grid's top-left and bottom-right corners."""
 
 
 def _encode_rule(c0: int, k: int, v: int, act: int) -> int:

@@ -23,6 +23,7 @@ from hypsearch.domains.grid.part_rules import fill_parts, part_cells
 from hypsearch.domains.grid.partition import part_slices, separators
 from hypsearch.domains.grid.pick_rules import pick_object
 from hypsearch.domains.grid.local_rules import local_rule, local_rule_abs
+from hypsearch.domains.grid.lookup_rules import lookup
 from hypsearch.domains.grid.labels import label as _label, objects as _objects, pad1
 from hypsearch.domains.grid.values import MAX_SIDE, Grid, Obj
 
@@ -364,17 +365,34 @@ def majority_stripes(g: Grid) -> Grid:
     return _g(best.astype(np.uint8))
 
 
-def reverse_rings(g: Grid) -> Grid:
-    """A grid of concentric one-colour rings with the order of their colours reversed (outermost ↔ innermost)."""
-    a = g.a
+def _ring_colours(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each cell's ring depth and each ring's colour, for a grid of concentric one-colour rings."""
     h, w = a.shape
     yy, xx = np.mgrid[:h, :w]
     depth = np.minimum(np.minimum(yy, h - 1 - yy), np.minimum(xx, w - 1 - xx))
-    n = int(depth.max())
-    firsts = np.array([a[k, k] for k in range(n + 1)])
+    firsts = np.array([a[k, k] for k in range(int(depth.max()) + 1)])
     if (a != firsts[depth]).any():
         raise ValueError("not concentric one-colour rings")
-    return _g(firsts[n - depth].astype(np.uint8))
+    return depth, firsts
+
+
+def reverse_rings(g: Grid) -> Grid:
+    """A grid of concentric one-colour rings with the order of their colours reversed (outermost ↔ innermost)."""
+    depth, firsts = _ring_colours(g.a)
+    return _g(firsts[len(firsts) - 1 - depth].astype(np.uint8))
+
+
+def cycle_rings(g: Grid) -> Grid:
+    """Concentric one-colour rings whose colours move one step inward: of the colours in ring order
+    (outermost first), each becomes the one before it and the first becomes the last."""
+    _, firsts = _ring_colours(g.a)
+    order = list(dict.fromkeys(int(c) for c in firsts))
+    if len(order) < 2:
+        raise ValueError("one colour")
+    table = np.arange(10, dtype=np.uint8)
+    for i, c in enumerate(order):
+        table[c] = order[i - 1]
+    return _g(table[g.a])
 
 
 # -- line removal / compression -------------------------------------------------------
@@ -706,6 +724,31 @@ def rays_diag(g: Grid) -> Grid:
     return _g(out)
 
 
+def extend_ends(g: Grid) -> Grid:
+    """Every cell with exactly one non-zero neighbour (of 8) is a line's end: continue the line from it, away
+    from that neighbour, over 0 cells up to the border or the next non-zero cell."""
+    a = g.a
+    h, w = a.shape
+    nz = pad1(a != 0, False)
+    out = a.copy()
+    ends = 0
+    for y, x in np.argwhere(a != 0):
+        around = nz[y:y + 3, x:x + 3].copy()
+        around[1, 1] = False
+        if around.sum() != 1:
+            continue
+        (ny, nx), = np.argwhere(around)
+        dy, dx = 1 - ny, 1 - nx
+        yy, xx = y + dy, x + dx
+        while 0 <= yy < h and 0 <= xx < w and out[yy, xx] == 0:
+            out[yy, xx] = a[y, x]
+            yy, xx = yy + dy, xx + dx
+        ends += 1
+    if not ends:
+        raise ValueError("no line ends")
+    return _g(out)
+
+
 # -- connected components ------------------------------------------------------------------------
 def objects4(g: Grid) -> tuple[Obj, ...]:
     """Single-colour objects, 4-connected, on background 0."""
@@ -992,6 +1035,23 @@ def fill_largest_rect(g: Grid, c: int) -> Grid:
     return _g(out)
 
 
+def fill_placeholders(g: Grid) -> Grid:
+    """Copy the grid's one multicolour object over every solid one-colour box of its size (placeholders)."""
+    objs = mc_objects8(g)
+    multi = [o for o in objs if np.unique(o.cells.a[o.mask.a != 0]).size > 1]
+    if len(multi) != 1:
+        raise ValueError("not one template")
+    t = multi[0]
+    h, w = t.cells.shape
+    out = g.a.copy()
+    spots = [o for o in objs if o is not t and o.cells.shape == (h, w) and o.mask.a.all()]
+    if not spots:
+        raise ValueError("no placeholder")
+    for o in spots:
+        out[o.top:o.top + h, o.left:o.left + w] = t.cells.a
+    return _g(out)
+
+
 def remove_noise(g: Grid) -> Grid:
     """Remove isolated single pixels (8-connected objects of one cell)."""
     return erase_all(g, tuple(o for o in mc_objects8(g) if o.size == 1))
@@ -1036,6 +1096,22 @@ def cell_andnot(a: Grid, b: Grid, c: int) -> Grid:
     """Colour c where the first grid is non-zero and the second is zero."""
     _same(a, b)
     return _g(np.where((a.a != 0) & (b.a == 0), _color(c), 0))
+
+
+def colour_blocks(g: Grid) -> Grid:
+    """Cut the grid in two halves across its longer side: the half of a single non-zero colour is a shape,
+    the other a colour map, and each cell of the map becomes a block of the shape in its colour."""
+    h, w = g.shape
+    if h == w or max(h, w) % 2:
+        raise ValueError("no two halves")
+    a, b = (g.a[:h // 2], g.a[h // 2:]) if h > w else (g.a[:, :w // 2], g.a[:, w // 2:])
+    one = [len(np.unique(x[x != 0])) == 1 for x in (a, b)]
+    if one[0] == one[1]:
+        raise ValueError("not one shape and one colour map")
+    shape, colours = (a, b) if one[0] else (b, a)
+    if shape.shape[0] ** 2 > 30 or shape.shape[1] ** 2 > 30:
+        raise ValueError("too large")
+    return _g(np.kron(colours, (shape != 0).astype(np.uint8)))
 
 
 def overlay(a: Grid, b: Grid) -> Grid:
@@ -1542,16 +1618,16 @@ def _p(fn: Callable[..., object], args: tuple[str, ...], ret: str, cost: int = 1
 
 PRIMITIVES: tuple[Primitive, ...] = tuple(
     [_p(f, (G,), G) for f in (
-        rot90, rot180, rot270, flip_h, flip_v, transpose, antitranspose, crop_nonzero, crop_to_content,
-        left_half, right_half, top_half, bottom_half, cell_most_colorful, cell_least_colorful, cell_unique,
-        mirror_h, mirror_v, mirror_4, rot_quad, fractal, fractal_inv, fractal_major, majority_cells, majority_stripes,
-        reverse_rings, compress, dedup_rows, dedup_cols, dedup, gravity_down, gravity_up, gravity_left,
-        gravity_right, symmetrize_h, symmetrize_v, symmetrize_4, extend_h, extend_v, connect_h, connect_v,
-        connect_hv, rays_diag, blank, remove_noise, keep_largest, hollow, swap_colors, recolor_to_marker,
-        upscale_by_colors, cells_majority, overlay_cells, overlay_cells_rev, repeated_half, spread_cell,
-        spread_template, keep_least_common, ray_down, ray_up, ray_right, ray_left,
-        crop_minor_color, crop_major_color, colors_by_count, minor_colors_by_count, colors_by_size,
-        count_row, color_histogram, color_strip)]
+        rot90, rot180, rot270, flip_h, flip_v, transpose, antitranspose, crop_nonzero, crop_to_content, left_half,
+        right_half, top_half, bottom_half, cell_most_colorful, cell_least_colorful, cell_unique, mirror_h, mirror_v,
+        mirror_4, rot_quad, fractal, fractal_inv, fractal_major, majority_cells, majority_stripes, reverse_rings,
+        cycle_rings, compress, dedup_rows, dedup_cols, dedup, gravity_down, gravity_up, gravity_left, gravity_right,
+        symmetrize_h, symmetrize_v, symmetrize_4, extend_h, extend_v, connect_h, connect_v, connect_hv, rays_diag,
+        extend_ends, blank, remove_noise, keep_largest, hollow, swap_colors, recolor_to_marker, upscale_by_colors,
+        colour_blocks, fill_placeholders, cells_majority, overlay_cells, overlay_cells_rev, repeated_half,
+        spread_cell, spread_template, keep_least_common, ray_down, ray_up, ray_right, ray_left, crop_minor_color,
+        crop_major_color, colors_by_count, minor_colors_by_count, colors_by_size, count_row, color_histogram,
+        color_strip)]
     + [_p(f, (G, I), G) for f in (crop_color, crop_inside_color, upscale, downscale, keep_color, fill_bg,
                                    binarize, complete_symmetry, extract_hole, fill_holes, outline, fill_bbox,
                                    fill_interior, border, connect_h_with, connect_v_with, move_until_touch,
@@ -1575,7 +1651,7 @@ PRIMITIVES: tuple[Primitive, ...] = tuple(
     + [_p(f, (G, OS), G) for f in (paint_all, erase_all)]
     + [_p(f, (G, I, I), G, cost=3) for f in (local_rule, local_rule_abs)]
     + [_p(cell_rules, (G, I), G, cost=3), _p(recolor_by, (G, I, I), G, cost=3),
-       _p(draw_lines, (G, I), G, cost=3), _p(pick_object, (G, I), G, cost=3),
+       _p(draw_lines, (G, I), G, cost=3), _p(pick_object, (G, I), G, cost=3), _p(lookup, (G, I, I), G, cost=3),
        _p(fill_parts, (G, I, I), G, cost=3), _p(part_cells, (G, I, I), G, cost=3),
        _p(norm_colors, (G,), G, cost=2), _p(denorm_colors, (G, G), G, cost=2), _p(bg_to_zero, (G,), G, cost=2),
        _p(bg_back, (G, G), G, cost=2), _p(bg_ranks, (G,), G, cost=2), _p(bg_ranks_back, (G, G), G, cost=2)]

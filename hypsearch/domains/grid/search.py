@@ -10,7 +10,7 @@ recurs across states.  The last level only checks, and checks the first example 
 Near the root, rules learned from the examples are also fitted: per-cell rules and object-recolouring
 tables (`local_rules`, `cell_rules`, `object_rules`), lines drawn from the grid's cells (`draw_rules`), and
 an object cropped by a property (`pick_rules`); being less certain than exact programs, they rank one level
-later.  Partial results (pieces right wherever they draw) are composed by overlay after depth 1 and 2.
+later.  A train output chosen by a property of the input (`lookup_rules`) is only a guess, ranked last.  Partial results (pieces right wherever they draw) are composed by overlay after depth 1 and 2.
 When the whole depth-3 space of light steps is exhausted without a fit, the remaining steps are tried as
 the third step too.
 """
@@ -29,6 +29,7 @@ from hypsearch.domains.grid import cell_rules as CR
 from hypsearch.domains.grid import colour_ranks as CN
 from hypsearch.domains.grid import draw_rules as DR
 from hypsearch.domains.grid import local_rules as LR
+from hypsearch.domains.grid import lookup_rules as KR
 from hypsearch.domains.grid import object_rules as OR
 from hypsearch.domains.grid import part_rules as PF
 from hypsearch.domains.grid import pick_rules as PR
@@ -130,13 +131,14 @@ def _memoised(term: Term, memo: dict[tuple[int, Grid], Any], ids: dict[Term, int
 
 SAME_SHAPE = frozenset({
     "attract", "binarize", "border", "cell_rules", "complete_symmetry", "connect_h", "connect_h_with", "connect_hv",
-    "connect_v", "connect_v_with", "continue_pattern", "draw_lines", "extend_h", "extend_v", "fill_bbox", "fill_bg",
-    "fill_empty_squares", "fill_holes", "fill_interior", "fill_largest_rect", "fill_parts", "flip_h", "flip_v",
-    "gravity_down", "gravity_left", "gravity_right", "gravity_to", "gravity_up", "halo", "hollow", "keep_color",
-    "keep_largest", "keep_least_common", "majority_cells", "majority_stripes", "move_until_touch", "outline",
-    "ray_down", "ray_left", "ray_right", "ray_up", "rays_diag", "recolor_by", "recolor_rank", "recolor_size",
-    "recolor_to_marker", "remap", "remove_noise", "repair_tiling", "replace_color", "reverse_rings", "rot180",
-    "spread_cell", "spread_template", "swap_colors", "symmetrize_4", "symmetrize_h", "symmetrize_v", "uniform_rows"})
+    "connect_v", "connect_v_with", "continue_pattern", "cycle_rings", "draw_lines", "extend_ends", "extend_h",
+    "extend_v", "fill_bbox", "fill_bg", "fill_empty_squares", "fill_holes", "fill_interior", "fill_largest_rect",
+    "fill_parts", "fill_placeholders", "flip_h", "flip_v", "gravity_down", "gravity_left", "gravity_right",
+    "gravity_to", "gravity_up", "halo", "hollow", "keep_color", "keep_largest", "keep_least_common",
+    "majority_cells", "majority_stripes", "move_until_touch", "outline", "ray_down", "ray_left", "ray_right",
+    "ray_up", "rays_diag", "recolor_by", "recolor_rank", "recolor_size", "recolor_to_marker", "remap",
+    "remove_noise", "repair_tiling", "replace_color", "reverse_rings", "rot180", "spread_cell", "spread_template",
+    "swap_colors", "symmetrize_4", "symmetrize_h", "symmetrize_v", "uniform_rows"})
 """Primitives whose result has the shape of their first (grid) argument, whatever the grid."""
 SWAP_SHAPE = frozenset({"antitranspose", "rot270", "rot90", "transpose"})
 """Primitives whose result has their grid argument's shape transposed."""
@@ -541,6 +543,9 @@ def search(data: TaskData, deadline: float, *, max_depth: int = 3,
     def fit_rules(t: Term, state: tuple[Grid, ...]) -> None:
         if stats.depth > 1 or state == outs or rule_time[0] > rule_cap:
             return
+        if t == X:  # a train output chosen by a property of the input: a guess when nothing else fits
+            for index, table in KR.fit(state, outs):
+                pending.append((A("lookup", X, index, table), FALLBACK))
         if any(s.shape != o.shape for s, o in zip(state, outs)):
             t0 = time.monotonic()
             try:
